@@ -16,6 +16,8 @@ const nextConfig: NextConfig = {
     "@tensorflow/tfjs-backend-wasm",
   ],
   poweredByHeader: false,
+  // Lets a test run build into its own folder without touching the main build.
+  distDir: process.env.STYLELENS_NEXT_DIST_DIR || ".next",
 };
 
 export default withNextIntl(nextConfig);
