@@ -107,8 +107,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("postgresUrl", `postgresql://${POSTGRES_USER}@127.0.0.1:${port}/postgres`);
 
   return async () => {
-    server.kill("SIGINT");
-    await new Promise((resolve) => server.once("exit", resolve));
+    // runuser does not pass signals on to postgres, so stop it through pg_ctl
+    // ("fast": roll back open transactions, disconnect, shut down).
+    const exited = new Promise((resolve) => server.once("exit", resolve));
+    const [stopCommand, stopArgs] = asPostgresUser(path.join(bin, "pg_ctl"), ["-D", dataDir, "stop", "-m", "fast", "-w"]);
+    try {
+      execFileSync(stopCommand, stopArgs, { stdio: "ignore" });
+    } catch {
+      server.kill("SIGKILL");
+    }
+    await exited;
     fs.rmSync(root, { recursive: true, force: true });
   };
 }
