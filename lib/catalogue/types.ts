@@ -48,3 +48,4 @@ export const isProductStatus = isOneOf(PRODUCT_STATUSES);
 export const isImageStatus = isOneOf(IMAGE_STATUSES);
 export const isAttributeSource = isOneOf(ATTRIBUTE_SOURCES);
 export const isAttributeGroupKey = isOneOf(ATTRIBUTE_GROUPS);
+export const isMultiAttributeGroup = isOneOf(MULTI_ATTRIBUTE_GROUPS);
