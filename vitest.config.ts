@@ -6,6 +6,9 @@ export default defineConfig({
   test: {
     include: ["lib/**/*.test.ts", "workers/**/*.test.ts", "tests/**/*.test.ts"],
     environment: "node",
+    // next-auth imports "next/server" without a file extension, which only
+    // resolves when Vite transforms it instead of Node loading it directly.
+    server: { deps: { inline: ["next-auth"] } },
     globalSetup: ["tests/setup/postgres.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,

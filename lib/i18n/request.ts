@@ -16,8 +16,17 @@ async function resolveLocale(): Promise<Locale> {
   return /^\s*zh\b/i.test(accepted) ? "zh-CN" : DEFAULT_LOCALE;
 }
 
+/**
+ * Feature areas keep their strings in their own files,
+ * messages/<namespace>.<locale>.json, loaded under the key <namespace>.
+ */
+const MESSAGE_NAMESPACES = ["auth"] as const;
+
 export default getRequestConfig(async () => {
   const locale = await resolveLocale();
-  const messages = (await import(`./messages/${locale}.json`)).default;
+  const messages: Record<string, unknown> = { ...(await import(`./messages/${locale}.json`)).default };
+  for (const namespace of MESSAGE_NAMESPACES) {
+    messages[namespace] = (await import(`./messages/${namespace}.${locale}.json`)).default;
+  }
   return { locale, messages };
 });
