@@ -16,6 +16,12 @@ const nextConfig: NextConfig = {
     "@tensorflow/tfjs-backend-wasm",
   ],
   poweredByHeader: false,
+  // Keep `next dev` and `next build` from writing AGENTS.md into the repository.
+  agentRules: false,
+  experimental: { agentUpgrade: false },
+  // Type checking of the whole repository (tests, workers) is `npm run typecheck`;
+  // the build checks only what the app imports.
+  typescript: { tsconfigPath: "tsconfig.build.json" },
   // Lets a test run build into its own folder without touching the main build.
   distDir: process.env.STYLELENS_NEXT_DIST_DIR || ".next",
 };
