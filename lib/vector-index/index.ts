@@ -1,0 +1,21 @@
+export { openVectorIndex, vectorIndexPath, type OpenVectorIndexOptions } from "./open";
+export { INDEX_FORMAT_VERSION, type ExpectedIndex, type IndexMismatch, type IndexMismatchKind } from "./persistence";
+export { countProductVectors, storedProductVectors } from "./stored-vectors";
+export {
+  createVectorIndex,
+  DEFAULT_EF_SEARCH,
+  DEFAULT_MAX_DELETED_FRACTION,
+  HNSW_EF_CONSTRUCTION,
+  HNSW_M,
+  loadVectorIndex,
+  rebuildFromEmbeddings,
+  type FilterStrategy,
+  type LabelledVector,
+  type LoadResult,
+  type SavedIndex,
+  type SearchHit,
+  type SearchOptions,
+  type VectorIndex,
+  type VectorIndexOptions,
+} from "./vector-index";
+export { decodeVector, encodeVector, MAX_LABEL } from "./vectors";
