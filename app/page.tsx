@@ -5,6 +5,7 @@ import { getTranslations } from "next-intl/server";
 import { listCategories, listNewArrivals } from "@/lib/catalogue/queries";
 
 import { ProductCard } from "./_components/product-card";
+import { TaggingBanner } from "./_components/tagging-banner";
 import { searchHref } from "./search/_lib/search-url";
 
 const CATEGORY_LIMIT = 12;
@@ -30,6 +31,8 @@ export default async function HomePage() {
   }
 
   return (
+    <>
+    <TaggingBanner />
     <div className="mx-auto max-w-7xl px-4">
       <section className="py-10 sm:py-14">
         <h1 className="max-w-2xl text-3xl font-semibold tracking-tight sm:text-4xl">{t("home.title")}</h1>
@@ -74,5 +77,6 @@ export default async function HomePage() {
         </ul>
       </section>
     </div>
+    </>
   );
 }

@@ -24,7 +24,10 @@ export async function SiteHeader() {
             <SearchBox />
           </Suspense>
         </div>
-        <div className="ml-auto">
+        <div className="ml-auto flex items-center gap-4">
+          <Link href="/photo-search" className="text-sm font-medium whitespace-nowrap hover:text-teal-800 hover:underline">
+            {t("vision.headerLink")}
+          </Link>
           <LanguageSwitch />
         </div>
       </div>

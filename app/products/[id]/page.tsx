@@ -10,6 +10,7 @@ import { getProduct, type ProductAttributeView, type ProductDetail } from "@/lib
 import type { Facet } from "@/lib/search/types";
 
 import { ProductGallery } from "./_components/product-gallery";
+import { ModelPredictions, SimilarItems } from "./_components/vision-sections";
 
 type Params = Promise<{ id: string }>;
 
@@ -126,6 +127,8 @@ export default async function ProductPage({ params }: { params: Params }) {
 
           <AttributeTags product={product} t={t} tFacets={tFacets} tValues={tValues} />
 
+          <ModelPredictions product={product} />
+
           <div className="mt-8 flex flex-wrap gap-3">
             {product.category ? (
               <Link
@@ -146,6 +149,8 @@ export default async function ProductPage({ params }: { params: Params }) {
           </div>
         </div>
       </div>
+
+      <SimilarItems productId={product.id} />
     </div>
   );
 }
