@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 
 import { AccountBar } from "@/app/(account)/_components/account-bar";
@@ -41,7 +42,9 @@ export default async function AdminPage() {
           </div>
         ))}
       </dl>
-      <p className="text-neutral-600">{t("placeholder")}</p>
+      <Link href="/admin/evaluation" className="self-start rounded-md bg-neutral-900 px-4 py-2 text-white hover:bg-neutral-700 focus-visible:outline-2 focus-visible:outline-offset-2">
+        {t("evaluationLink")}
+      </Link>
     </div>
   );
 }

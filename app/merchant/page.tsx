@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 
 import { AccountBar } from "@/app/(account)/_components/account-bar";
@@ -14,7 +15,8 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 /**
- * Shows the merchant dashboard: for now the shop name and its product count.
+ * Shows the merchant dashboard: the shop name, its product count and links to
+ * the catalogue upload and tag review.
  * An admin may open it too and gets the count for every shop.
  */
 export default async function MerchantPage() {
@@ -40,7 +42,14 @@ export default async function MerchantPage() {
         <p className="text-3xl font-semibold">{t("productCount", { count: productCount })}</p>
         {user.role === "admin" ? <p className="mt-2 text-sm text-neutral-600">{t("allShops")}</p> : null}
       </section>
-      <p className="text-neutral-600">{t("uploadPlaceholder")}</p>
+      <nav aria-label={t("tasks")} className="flex flex-wrap gap-3">
+        <Link href="/merchant/uploads" className="rounded-md bg-neutral-900 px-4 py-2 text-white hover:bg-neutral-700 focus-visible:outline-2 focus-visible:outline-offset-2">
+          {t("uploadsLink")}
+        </Link>
+        <Link href="/merchant/products" className="rounded-md border border-neutral-300 px-4 py-2 hover:bg-neutral-50 focus-visible:outline-2 focus-visible:outline-offset-2">
+          {t("productsLink")}
+        </Link>
+      </nav>
     </div>
   );
 }

@@ -4,7 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 
 import { parseCatalogueCsv, type CatalogueEntry, type CatalogueRow } from "./catalogue-csv";
-import { CatalogueImportError } from "./errors";
+import { CatalogueImportError, MissingColumnError } from "./errors";
 
 const HEADER = "id,gender,masterCategory,subCategory,articleType,baseColour,season,year,usage,productDisplayName";
 const REAL_STYLES_CSV = path.resolve(import.meta.dirname, "../../../shared/datasets/fashion-products/styles.csv");
@@ -181,5 +181,41 @@ describe("parseCatalogueCsv", () => {
       [8900, "23112", "Turtle Men Formal Red Tie, Cufflink and Pocket Square Combo Set"],
     ]);
     expect(withCommas.every((row) => row.usage === "Formal" || row.usage === "Casual")).toBe(true);
+  });
+
+  describe("upload template layout", () => {
+    it("reads the template columns, brand and image included", async () => {
+      const file = await parse(
+        "SKU,Title,brand,category,colour,image\n" + 'A-1,"Acme Men Blue, Striped Shirt",Acme Co,Shirts,Blue, shirts/A 1.jpg \n',
+      );
+
+      expect(rows(file.entries)).toMatchObject([
+        { sku: "A-1", title: "Acme Men Blue, Striped Shirt", brand: "Acme Co", category: "Shirts", colour: "Blue", image: "shirts/A 1.jpg" },
+      ]);
+      expect(file.ignoredColumns).toEqual([]);
+    });
+
+    it("names columns as the header writes them", async () => {
+      const file = await parse("sku,title\n,Acme Shirt\nB-1,\nB-2,One\nB-2,Two\n");
+
+      expect(rejections(file.entries).map((entry) => entry.reason)).toEqual([
+        "sku is empty",
+        "title is empty",
+        'duplicate sku "B-2": line 4 has the same sku and is the one imported',
+      ]);
+    });
+
+    it("names a missing column in the header's own layout", async () => {
+      await expect(parse("sku,brand\nA,Acme\n")).rejects.toThrow('Missing required column "title" in test/styles.csv');
+      await expect(parse("name,price\nA,1\n")).rejects.toThrow(
+        'Missing required column "sku" (or "id") and "title" (or "productDisplayName") in test/styles.csv',
+      );
+      const error = await parse("id,gender\n1,Men\n").catch((caught: unknown) => caught);
+      expect((error as MissingColumnError).columns).toEqual(["productDisplayName"]);
+    });
+
+    it("rejects two columns for the same field", async () => {
+      await expect(parse("sku,id,title\n")).rejects.toThrow('columns "sku" and "id" both hold the sku');
+    });
   });
 });

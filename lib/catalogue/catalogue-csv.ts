@@ -1,53 +1,61 @@
 /**
- * Reads a catalogue file in the layout of the Kaggle "Fashion Product Images"
- * styles.csv (id, gender, masterCategory, subCategory, articleType,
- * baseColour, season, year, usage, productDisplayName) into validated rows.
+ * Reads a catalogue file into validated rows. Two header layouts are
+ * accepted, and their names may be mixed:
  *
- * Only id and productDisplayName are required; other known columns may be
+ * - the Kaggle "Fashion Product Images" styles.csv: id, gender,
+ *   masterCategory, subCategory, articleType, baseColour, season, year, usage,
+ *   productDisplayName;
+ * - the upload template (docs/catalogue-upload.md): sku, title, brand, gender,
+ *   masterCategory, subCategory, category, colour, season, usage, year, image.
+ *
+ * Header names match without regard to case. Only the SKU (sku or id) and the
+ * title (title or productDisplayName) are required. Other known columns may be
  * missing or in any order, and unknown columns are ignored. Every record after
  * the header becomes either a row or a rejection with a reason, numbered by
- * the line of the file where it starts (the header is line 1).
+ * the line of the file where it starts (the header is line 1). Messages name
+ * columns as the file's header writes them.
  *
  * Field rules: surrounding whitespace is trimmed and inner runs of
- * whitespace, line breaks included, become one space. An empty field, and
- * "NA" in a label column, becomes null. A year that is not a four-digit
- * number from MIN_YEAR to MAX_YEAR becomes null with a warning on the row.
- * The row is still imported, because the year is informational. Invalid ids
- * and titles reject the row. When an id repeats, the first row wins.
+ * whitespace, line breaks included, become one space (except in image, which
+ * is only trimmed because it names a file). An empty field, and "NA" in a
+ * label column, becomes null. A year that is not a four-digit number from
+ * MIN_YEAR to MAX_YEAR becomes null with a warning on the row. The row is
+ * still imported, because the year is informational. Invalid SKUs and titles
+ * reject the row. When a SKU repeats, the first row wins.
  */
 import fs from "node:fs";
 
 import { parseCsvRecords, type CsvRecord } from "./csv-records";
-import { CatalogueImportError } from "./errors";
+import { CatalogueImportError, MissingColumnError } from "./errors";
 
-/** Maps the file's column names to the fields of a row. */
-export const CATALOGUE_COLUMNS = {
-  id: "sku",
-  productDisplayName: "title",
-  gender: "gender",
-  masterCategory: "masterCategory",
-  subCategory: "subCategory",
-  articleType: "category",
-  baseColour: "colour",
-  season: "season",
-  year: "year",
-  usage: "usage",
-} as const;
+/**
+ * The row fields and the header names that fill them: the template's name
+ * first, then the Kaggle styles.csv name where it differs.
+ */
+export const CATALOGUE_FIELDS = {
+  sku: ["sku", "id"],
+  title: ["title", "productDisplayName"],
+  brand: ["brand"],
+  gender: ["gender"],
+  masterCategory: ["masterCategory"],
+  subCategory: ["subCategory"],
+  category: ["category", "articleType"],
+  colour: ["colour", "baseColour"],
+  season: ["season"],
+  usage: ["usage"],
+  year: ["year"],
+  image: ["image"],
+} as const satisfies Record<string, readonly string[]>;
 
-export type CatalogueColumn = keyof typeof CATALOGUE_COLUMNS;
+export type CatalogueField = keyof typeof CATALOGUE_FIELDS;
 
-export const REQUIRED_COLUMNS: readonly CatalogueColumn[] = ["id", "productDisplayName"];
+export const REQUIRED_FIELDS: readonly CatalogueField[] = ["sku", "title"];
 
-/** Label columns in which the dataset writes "NA" for a missing value. */
-const LABEL_COLUMNS: readonly CatalogueColumn[] = [
-  "gender",
-  "masterCategory",
-  "subCategory",
-  "articleType",
-  "baseColour",
-  "season",
-  "usage",
-];
+/** Header names that only the Kaggle layout uses; their presence selects Kaggle names in messages. */
+const KAGGLE_ONLY_NAMES = new Set(["id", "productdisplayname", "articletype", "basecolour"]);
+
+/** Label fields in which the dataset writes "NA" for a missing value. */
+const LABEL_FIELDS = ["gender", "masterCategory", "subCategory", "category", "colour", "season", "usage"] as const;
 
 const MISSING_LABEL = "NA";
 
@@ -56,22 +64,28 @@ export const SKU_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 export const MAX_SKU_LENGTH = 64;
 export const MAX_TITLE_LENGTH = 500;
 export const MAX_LABEL_LENGTH = 100;
+/** Maximum length of an image file name, folders included. */
+export const MAX_IMAGE_NAME_LENGTH = 300;
 export const MIN_YEAR = 1900;
 export const MAX_YEAR = 2100;
 
 export interface CatalogueRow {
   sku: string;
   title: string;
+  /** The brand column; null when the file has none, so the importer reads the brand from the title. */
+  brand: string | null;
   gender: string | null;
   masterCategory: string | null;
   subCategory: string | null;
-  /** The articleType column. */
+  /** The category or articleType column. */
   category: string | null;
-  /** The baseColour column. */
+  /** The colour or baseColour column. */
   colour: string | null;
   season: string | null;
   usage: string | null;
   year: number | null;
+  /** The image column as written (trimmed): a file name or path inside the upload. */
+  image: string | null;
   /** Problems that did not stop the row, such as an ignored year. */
   warnings: string[];
 }
@@ -111,7 +125,7 @@ export async function parseCatalogueCsv(input: Buffer, file: string): Promise<Ca
   const [header, ...records] = parsed.records;
   if (!header) {
     throw new CatalogueImportError(
-      `Catalogue file ${file} is empty: it needs a header line naming at least the columns ${REQUIRED_COLUMNS.join(" and ")}`,
+      `Catalogue file ${file} is empty: it needs a header line naming at least the columns ${REQUIRED_FIELDS.join(" and ")}`,
     );
   }
   const layout = readHeader(header, file);
@@ -123,7 +137,10 @@ export async function parseCatalogueCsv(input: Buffer, file: string): Promise<Ca
     if (entry.kind === "row") {
       const firstLine = firstLineBySku.get(entry.row.sku);
       if (firstLine !== undefined) {
-        entries.push(rejected(record.line, entry.row.sku, `duplicate id "${entry.row.sku}": line ${firstLine} has the same id and is the one imported`));
+        const column = layout.names.sku;
+        entries.push(
+          rejected(record.line, entry.row.sku, `duplicate ${column} "${entry.row.sku}": line ${firstLine} has the same ${column} and is the one imported`),
+        );
         continue;
       }
       firstLineBySku.set(entry.row.sku, record.line);
@@ -141,75 +158,128 @@ export async function parseCatalogueCsv(input: Buffer, file: string): Promise<Ca
 }
 
 interface HeaderLayout {
-  /** Index of each known column in a record. */
-  indexes: Partial<Record<CatalogueColumn, number>>;
+  /** Index of each field's column in a record. */
+  indexes: Partial<Record<CatalogueField, number>>;
+  /** Each field's column name as the header writes it, or its template name when the file lacks it. */
+  names: Record<CatalogueField, string>;
   columnCount: number;
-  /** True when productDisplayName is the last column, so a record's extra fields belong to it. */
+  /** True when the title is the last column, so a record's extra fields belong to it. */
   titleIsLast: boolean;
   ignoredColumns: string[];
 }
 
+/** Header name in lower case -> field. */
+const FIELD_BY_NAME = new Map<string, CatalogueField>(
+  Object.entries(CATALOGUE_FIELDS).flatMap(([field, names]) => names.map((name) => [name.toLowerCase(), field as CatalogueField])),
+);
+
 function readHeader(header: CsvRecord, file: string): HeaderLayout {
-  const names = header.fields.map((name) => name.trim());
-  const indexes: Partial<Record<CatalogueColumn, number>> = {};
+  const columns = header.fields.map((name) => name.trim());
+  const indexes: Partial<Record<CatalogueField, number>> = {};
+  const names = Object.fromEntries(
+    Object.entries(CATALOGUE_FIELDS).map(([field, aliases]) => [field, aliases[0]]),
+  ) as Record<CatalogueField, string>;
   const ignoredColumns: string[] = [];
 
-  names.forEach((name, index) => {
-    if (!Object.hasOwn(CATALOGUE_COLUMNS, name)) {
+  columns.forEach((name, index) => {
+    const field = FIELD_BY_NAME.get(name.toLowerCase());
+    if (field === undefined) {
       ignoredColumns.push(name);
       return;
     }
-    const column = name as CatalogueColumn;
-    if (indexes[column] !== undefined) {
-      throw new CatalogueImportError(`Invalid header in ${file}: column "${name}" appears twice`);
+    if (indexes[field] !== undefined) {
+      const first = columns[indexes[field]];
+      const where = first === name ? `column "${name}" appears twice` : `columns "${first}" and "${name}" both hold the ${field}`;
+      throw new CatalogueImportError(`Invalid header in ${file}: ${where}`);
     }
-    indexes[column] = index;
+    indexes[field] = index;
+    names[field] = name;
   });
 
-  const missing = REQUIRED_COLUMNS.filter((column) => indexes[column] === undefined);
+  const missing = REQUIRED_FIELDS.filter((field) => indexes[field] === undefined);
   if (missing.length > 0) {
-    const list = missing.map((column) => `"${column}"`).join(" and ");
-    throw new CatalogueImportError(
-      `Missing required column ${list} in ${file}: the header line is "${names.join(",")}" and must name ${REQUIRED_COLUMNS.join(" and ")}`,
+    const described = missing.map((field) => describeMissingColumn(field, columns));
+    throw new MissingColumnError(
+      `Missing required column ${described.join(" and ")} in ${file}: the header line is "${columns.join(",")}" and must name ` +
+        `${REQUIRED_FIELDS.join(" and ")} (the Kaggle styles.csv layout calls them ${REQUIRED_FIELDS.map((field) => kaggleName(field)).join(" and ")})`,
+      missing.map((field) => missingColumnName(field, columns)),
     );
   }
 
   return {
     indexes,
-    columnCount: names.length,
-    titleIsLast: indexes.productDisplayName === names.length - 1,
+    names,
+    columnCount: columns.length,
+    titleIsLast: indexes.title === columns.length - 1,
     ignoredColumns,
   };
+}
+
+/**
+ * Names a missing required column the way the header would: by its Kaggle
+ * name when the header uses Kaggle names, else by its template name.
+ */
+function missingColumnName(field: CatalogueField, columns: readonly string[]): string {
+  const usesKaggleNames = columns.some((name) => KAGGLE_ONLY_NAMES.has(name.toLowerCase()));
+  return usesKaggleNames ? kaggleName(field) : CATALOGUE_FIELDS[field][0];
+}
+
+/** Quotes the missing column's name, adding its other accepted name when the header uses neither layout's names. */
+function describeMissingColumn(field: CatalogueField, columns: readonly string[]): string {
+  const name = missingColumnName(field, columns);
+  const knowsLayout = columns.some((column) => FIELD_BY_NAME.has(column.toLowerCase()));
+  const kaggle = kaggleName(field);
+  return knowsLayout || kaggle === name ? `"${name}"` : `"${name}" (or "${kaggle}")`;
+}
+
+function kaggleName(field: CatalogueField): string {
+  const names: readonly string[] = CATALOGUE_FIELDS[field];
+  return names[names.length - 1] as string;
 }
 
 function readRecord(record: CsvRecord, layout: HeaderLayout): CatalogueEntry {
   const fields = fitToHeader(record.fields, layout);
   if (typeof fields === "string") {
-    return rejected(record.line, cleanField(record.fields[layout.indexes.id ?? 0] ?? ""), fields);
+    return rejected(record.line, cleanField(record.fields[layout.indexes.sku ?? 0] ?? ""), fields);
   }
 
-  const field = (column: CatalogueColumn): string | null => {
-    const index = layout.indexes[column];
-    return index === undefined ? null : cleanField(fields[index] as string);
+  const raw = (field: CatalogueField): string | null => {
+    const index = layout.indexes[field];
+    return index === undefined ? null : (fields[index] as string);
   };
+  const field = (name: CatalogueField): string | null => {
+    const value = raw(name);
+    return value === null ? null : cleanField(value);
+  };
+  const { names } = layout;
 
-  const sku = field("id");
-  const skuProblem = validateSku(sku);
+  const sku = field("sku");
+  const skuProblem = validateSku(sku, names.sku);
   if (skuProblem) return rejected(record.line, sku, skuProblem);
 
-  const title = field("productDisplayName");
-  if (title === null) return rejected(record.line, sku, "productDisplayName is empty");
+  const title = field("title");
+  if (title === null) return rejected(record.line, sku, `${names.title} is empty`);
   if (title.length > MAX_TITLE_LENGTH) {
-    return rejected(record.line, sku, `productDisplayName has ${title.length} characters; the maximum is ${MAX_TITLE_LENGTH}`);
+    return rejected(record.line, sku, `${names.title} has ${title.length} characters; the maximum is ${MAX_TITLE_LENGTH}`);
   }
 
-  const labels: Partial<Record<CatalogueColumn, string | null>> = {};
-  for (const column of LABEL_COLUMNS) {
-    const value = field(column);
+  const labels: Partial<Record<(typeof LABEL_FIELDS)[number], string | null>> = {};
+  for (const name of LABEL_FIELDS) {
+    const value = field(name);
     if (value !== null && value.length > MAX_LABEL_LENGTH) {
-      return rejected(record.line, sku, `${column} has ${value.length} characters; the maximum is ${MAX_LABEL_LENGTH}`);
+      return rejected(record.line, sku, `${names[name]} has ${value.length} characters; the maximum is ${MAX_LABEL_LENGTH}`);
     }
-    labels[column] = value === MISSING_LABEL ? null : value;
+    labels[name] = value === MISSING_LABEL ? null : value;
+  }
+
+  const brand = field("brand");
+  if (brand !== null && brand.length > MAX_LABEL_LENGTH) {
+    return rejected(record.line, sku, `${names.brand} has ${brand.length} characters; the maximum is ${MAX_LABEL_LENGTH}`);
+  }
+
+  const image = raw("image")?.trim() || null;
+  if (image !== null && image.length > MAX_IMAGE_NAME_LENGTH) {
+    return rejected(record.line, sku, `${names.image} has ${image.length} characters; the maximum is ${MAX_IMAGE_NAME_LENGTH}`);
   }
 
   const warnings: string[] = [];
@@ -221,14 +291,16 @@ function readRecord(record: CsvRecord, layout: HeaderLayout): CatalogueEntry {
     row: {
       sku: sku as string,
       title,
+      brand,
       gender: labels.gender ?? null,
       masterCategory: labels.masterCategory ?? null,
       subCategory: labels.subCategory ?? null,
-      category: labels.articleType ?? null,
-      colour: labels.baseColour ?? null,
+      category: labels.category ?? null,
+      colour: labels.colour ?? null,
       season: labels.season ?? null,
       usage: labels.usage ?? null,
       year,
+      image,
       warnings,
     },
   };
@@ -255,11 +327,13 @@ function fitToHeader(fields: string[], layout: HeaderLayout): string[] | string 
   return [...fields.slice(0, titleIndex), fields.slice(titleIndex).join(",")];
 }
 
-function validateSku(sku: string | null): string | null {
-  if (sku === null) return "id is empty";
-  if (sku.length > MAX_SKU_LENGTH) return `id "${sku.slice(0, 20)}..." has ${sku.length} characters; the maximum is ${MAX_SKU_LENGTH}`;
+function validateSku(sku: string | null, column: string): string | null {
+  if (sku === null) return `${column} is empty`;
+  if (sku.length > MAX_SKU_LENGTH) {
+    return `${column} "${sku.slice(0, 20)}..." has ${sku.length} characters; the maximum is ${MAX_SKU_LENGTH}`;
+  }
   if (!SKU_PATTERN.test(sku)) {
-    return `id "${sku}" is invalid: use letters, digits, ".", "_" and "-", starting with a letter or digit`;
+    return `${column} "${sku}" is invalid: use letters, digits, ".", "_" and "-", starting with a letter or digit`;
   }
   return null;
 }

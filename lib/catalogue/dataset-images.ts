@@ -6,7 +6,9 @@
 import fs from "node:fs";
 import path from "node:path";
 
+import type { CatalogueRow } from "./catalogue-csv";
 import { CatalogueImportError } from "./errors";
+import type { RowImageResolver } from "./import-plan";
 
 export const IMAGE_FOLDER = "images";
 
@@ -46,4 +48,12 @@ export async function listDatasetImages(datasetDir: string): Promise<Map<string,
 /** Path relative to the dataset folder where the image of `sku` is expected, for messages. */
 export function expectedImagePath(sku: string): string {
   return path.posix.join(IMAGE_FOLDER, `${sku}${IMAGE_EXTENSIONS[0]}`);
+}
+
+/** Finds a row's image by its SKU in the map from listDatasetImages. */
+export function datasetImageResolver(images: ReadonlyMap<string, string>): RowImageResolver {
+  return (row: CatalogueRow) => {
+    const imagePath = images.get(row.sku);
+    return imagePath === undefined ? { missing: `image not found: ${expectedImagePath(row.sku)}` } : { path: imagePath, name: imagePath };
+  };
 }

@@ -7,3 +7,15 @@
 export class CatalogueImportError extends Error {
   override name = "CatalogueImportError";
 }
+
+/** The header lacks a required column; `columns` lists the missing names as the message writes them. */
+export class MissingColumnError extends CatalogueImportError {
+  override name = "MissingColumnError";
+
+  constructor(
+    message: string,
+    readonly columns: readonly string[],
+  ) {
+    super(message);
+  }
+}

@@ -46,6 +46,13 @@ export async function inspectImage(bytes: Buffer, limits: ImageLimits = {}): Pro
     // limitInputPixels: false, so that an oversized image gets the clearer message below.
     metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (error) {
+    const brand = heifBrand(bytes);
+    if (brand !== null && HEIC_BRANDS.has(brand)) {
+      throw new ImageRejectedError(
+        `unsupported image format HEIC (HEIF brand "${brand}"): the image decoder cannot read it; export the photo as JPEG`,
+        { cause: error },
+      );
+    }
     throw new ImageRejectedError(`not a decodable image (${describeSharpError(error)})`, { cause: error });
   }
 
@@ -83,6 +90,19 @@ export async function renderThumbnail(bytes: Buffer, limits: ImageLimits = {}): 
   } catch (error) {
     throw new ImageRejectedError(`image could not be decoded (${describeSharpError(error)})`, { cause: error });
   }
+}
+
+/**
+ * Major brands of HEIF files that hold HEVC-coded pictures (HEIC), as phones
+ * write them. sharp's prebuilt libvips decodes AV1 (AVIF) but not HEVC, so
+ * such files often fail before sharp can name their format.
+ */
+const HEIC_BRANDS = new Set(["heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "msf1"]);
+
+/** Returns the major brand of an ISO base media file ("ftyp" box first), or null for other bytes. */
+function heifBrand(bytes: Buffer): string | null {
+  if (bytes.length < 12 || bytes.toString("latin1", 4, 8) !== "ftyp") return null;
+  return bytes.toString("latin1", 8, 12);
 }
 
 function supportedFormat(metadata: Metadata): SupportedFormat | null {

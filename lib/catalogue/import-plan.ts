@@ -9,7 +9,6 @@ import path from "node:path";
 
 import { extractBrand, type KnownBrands } from "./brand";
 import type { CatalogueRow } from "./catalogue-csv";
-import { expectedImagePath } from "./dataset-images";
 import { ImageRejectedError, MAX_IMAGE_BYTES, tooLargeMessage, type ImageLimits } from "./image-processing";
 import { hasStoredFile, hashImage, storeImage, type StoredImage } from "./image-store";
 import { mineTitleAttributes, type AttributeVocabulary, type MinedAttribute } from "./title-attributes";
@@ -72,11 +71,22 @@ export type RowPlan =
       attributes: MinedAttribute[] | null;
     });
 
+/**
+ * The location of a row's image file: `path` relative to the import folder
+ * and the `name` that reports use for it (the name the merchant gave the
+ * file). Otherwise the reason the row has no image: `absent` when the row
+ * names no image, so an existing product keeps its stored one, and `missing`
+ * when the row needs an image that cannot be found, so the row is skipped.
+ */
+export type RowImage = { path: string; name: string } | { absent: string } | { missing: string };
+
+export type RowImageResolver = (row: CatalogueRow) => RowImage;
+
 export interface PlanContext extends ImageLimits {
   datasetDir: string;
   storeDir: string;
-  /** SKU -> image path relative to datasetDir. */
-  images: ReadonlyMap<string, string>;
+  /** Finds each row's image inside datasetDir. */
+  rowImages: RowImageResolver;
   /** Null when no attribute list is available: title attributes are then neither mined nor changed. */
   vocabulary: AttributeVocabulary | null;
   knownBrands: KnownBrands;
@@ -98,15 +108,19 @@ export async function planRow(
     return skipPlan(rowNumber, sku, `product ${sku} is deleted in the catalogue; the import does not restore deleted products`, existingId);
   }
 
-  const imagePath = context.images.get(sku);
-  if (imagePath === undefined) {
-    return skipPlan(rowNumber, sku, `image not found: ${expectedImagePath(sku)}`, existingId);
+  const rowImage = context.rowImages(row);
+  if ("missing" in rowImage) return skipPlan(rowNumber, sku, rowImage.missing, existingId);
+  if ("absent" in rowImage && !existing?.image) return skipPlan(rowNumber, sku, rowImage.absent, existingId);
+
+  // A row without an image keeps the product's stored image, which counts as unchanged.
+  let image: ImageChange | null = null;
+  if ("path" in rowImage) {
+    const read = await readRowImage(rowImage.path, existing, context);
+    if (typeof read === "string") return skipPlan(rowNumber, sku, `${rowImage.name}: ${read}`, existingId);
+    image = read;
   }
 
-  const image = await readRowImage(imagePath, existing, context);
-  if (typeof image === "string") return skipPlan(rowNumber, sku, `${imagePath}: ${image}`, existingId);
-
-  const brand = extractBrand(row.title, context.knownBrands);
+  const brand = row.brand ?? extractBrand(row.title, context.knownBrands);
   const fields: ProductFields = {
     title: row.title,
     brand,

@@ -1,6 +1,8 @@
 /**
  * Imports a catalogue folder in the Kaggle "Fashion Product Images" layout
- * (styles.csv plus images/<id>.jpg) into one merchant's products.
+ * (styles.csv plus images/<id>.jpg) into one merchant's products. Merchant
+ * uploads (lib/uploads) run through the same function with their own CSV
+ * file, image lookup and import batch.
  *
  * Everything that can stop the whole import (folder, CSV header, image
  * folder, attribute vocabulary) is checked before the first write. Rows are
@@ -21,10 +23,10 @@ import { collectKnownBrands } from "./brand";
 import { readCatalogueCsv, type CatalogueEntry } from "./catalogue-csv";
 import { ensureAttributeGroups, ensureMerchant } from "./catalogue-setup";
 import { mapWithConcurrency } from "./concurrency";
-import { listDatasetImages } from "./dataset-images";
+import { datasetImageResolver, listDatasetImages } from "./dataset-images";
 import { CatalogueImportError } from "./errors";
 import { loadExistingProducts } from "./existing-products";
-import { planRow, skipPlan, type PlanContext, type RowPlan } from "./import-plan";
+import { planRow, skipPlan, type PlanContext, type RowImageResolver, type RowPlan } from "./import-plan";
 import { writeImportReport, type RowOutcome } from "./import-report";
 import { writeChunk } from "./import-writer";
 import { loadAttributeVocabulary, type AttributeVocabulary } from "./title-attributes";
@@ -58,8 +60,18 @@ export interface ImportProgress extends ImportCounts {
 
 export interface ImportOptions {
   database: Database;
-  /** Folder with styles.csv and images/. */
+  /** Folder with styles.csv and images/; with catalogueFile and rowImages, the folder that image paths are relative to. */
   datasetDir: string;
+  /** The catalogue CSV; default datasetDir/styles.csv. */
+  catalogueFile?: string;
+  /** Finds each row's image; default images/<sku>.<extension> inside datasetDir (see listDatasetImages). */
+  rowImages?: RowImageResolver;
+  /**
+   * Runs this existing, not yet finished import batch (an upload's) instead
+   * of creating a "dataset" batch. The products then belong to the batch's
+   * merchant, so merchantSlug must not be given.
+   */
+  batchId?: number;
   /** Merchant that owns the products; default DATASET_MERCHANT_SLUG, created when missing. */
   merchantSlug?: string;
   /** Process only the first `limit` rows of styles.csv. */
@@ -78,6 +90,12 @@ export interface ImportOptions {
   maxInputPixels?: number;
   /** Called after each chunk is committed. */
   onProgress?: (progress: ImportProgress) => void;
+  /**
+   * Stops the import before its next chunk. The import then rejects with the
+   * signal's reason and leaves the batch "running" with the chunks committed
+   * so far, for the caller to queue again or mark failed.
+   */
+  signal?: AbortSignal;
 }
 
 export interface ImportSummary extends ImportCounts {
@@ -99,39 +117,35 @@ export async function importDataset(options: ImportOptions): Promise<ImportSumma
   const storeDir = options.imageStoreDir ?? defaultImageStoreDir();
   const reportsDir = options.reportsDir ?? defaultReportsDir();
   const merchantSlug = options.merchantSlug ?? DATASET_MERCHANT_SLUG;
+  const catalogueFile = options.catalogueFile === undefined ? path.join(datasetDir, CATALOGUE_FILE) : path.resolve(options.catalogueFile);
   validateLimit(options.limit);
+  if (options.batchId !== undefined && options.merchantSlug !== undefined) {
+    throw new CatalogueImportError("Give either batchId or merchantSlug: an existing batch already names its merchant");
+  }
 
   // Checks that can stop the import, all before the first write.
-  await checkFolder(datasetDir);
-  const catalogue = await readCatalogueCsv(path.join(datasetDir, CATALOGUE_FILE));
+  await checkFolder(datasetDir, catalogueFile);
+  const catalogue = await readCatalogueCsv(catalogueFile);
   if (catalogue.ignoredColumns.length > 0) {
     logger.warn({ file: catalogue.file, columns: catalogue.ignoredColumns }, "catalogue import: ignoring unknown columns");
   }
-  const images = await listDatasetImages(datasetDir);
+  const rowImages = options.rowImages ?? datasetImageResolver(await listDatasetImages(datasetDir));
   const vocabulary = loadVocabulary(options.taxonomyDir);
   // Brands come from every title of the file, so --limit never changes a product's brand.
   const knownBrands = collectKnownBrands(catalogue.entries.flatMap((entry) => (entry.kind === "row" ? [entry.row.title] : [])));
   const entries = options.limit === undefined ? catalogue.entries : catalogue.entries.slice(0, options.limit);
 
-  const merchantId = await ensureMerchant(database.prisma, merchantSlug);
+  const { batchId, merchantId } =
+    options.batchId === undefined
+      ? await createDatasetBatch(database, merchantSlug, datasetDir, entries.length)
+      : await startExistingBatch(database, options.batchId, entries.length);
   const attributeIds = new AttributeIds(database.prisma, await ensureAttributeGroups(database.prisma));
-  const batch = await database.prisma.importBatch.create({
-    data: {
-      merchantId,
-      source: "dataset",
-      status: "running",
-      location: datasetDir,
-      rowsTotal: entries.length,
-      startedAt: new Date(),
-    },
-    select: { id: true },
-  });
-  logger.info({ batchId: batch.id, dataset: datasetDir, merchant: merchantSlug, rows: entries.length }, "catalogue import started");
+  logger.info({ batchId, file: catalogueFile, merchantId, rows: entries.length }, "catalogue import started");
 
   const context: PlanContext = {
     datasetDir,
     storeDir,
-    images,
+    rowImages,
     vocabulary,
     knownBrands,
     maxInputPixels: options.maxInputPixels,
@@ -142,13 +156,14 @@ export async function importDataset(options: ImportOptions): Promise<ImportSumma
   try {
     let lastLogged = 0;
     for (let start = 0; start < entries.length; start += CHUNK_SIZE) {
+      options.signal?.throwIfAborted();
       const chunk = entries.slice(start, start + CHUNK_SIZE);
       const plans = await planChunk(database, merchantId, chunk, context);
-      const written = await writeChunk(database, batch.id, merchantId, plans, attributeIds);
+      const written = await writeChunk(database, batchId, merchantId, plans, attributeIds);
       outcomes.push(...written);
       for (const outcome of written) counts[outcome.outcome] += 1;
 
-      const progress: ImportProgress = { batchId: batch.id, processed: outcomes.length, total: entries.length, ...counts };
+      const progress: ImportProgress = { batchId, processed: outcomes.length, total: entries.length, ...counts };
       options.onProgress?.(progress);
       if (outcomes.length - lastLogged >= PROGRESS_LOG_INTERVAL || outcomes.length === entries.length) {
         logger.info(progress, "catalogue import progress");
@@ -156,18 +171,19 @@ export async function importDataset(options: ImportOptions): Promise<ImportSumma
       }
     }
   } catch (error) {
-    await recordFailure(database, batch.id, reportsDir, outcomes, error);
+    // A stopped import is not a failed one: the caller decides what happens to its batch.
+    if (!options.signal?.aborted) await recordFailure(database, batchId, reportsDir, outcomes, error);
     throw error;
   }
 
-  const reportPath = await writeImportReport(reportsDir, batch.id, outcomes);
+  const reportPath = await writeImportReport(reportsDir, batchId, outcomes);
   await database.prisma.importBatch.update({
-    where: { id: batch.id },
+    where: { id: batchId },
     data: { status: "done", finishedAt: new Date(), reportKey: path.basename(reportPath) },
   });
 
   const summary: ImportSummary = {
-    batchId: batch.id,
+    batchId,
     merchantId,
     datasetDir,
     rowsTotal: entries.length,
@@ -177,6 +193,39 @@ export async function importDataset(options: ImportOptions): Promise<ImportSumma
   };
   logger.info(summary, "catalogue import finished");
   return summary;
+}
+
+/** Creates the "running" batch of a dataset import, and the dataset merchant when it is missing. */
+async function createDatasetBatch(
+  database: Database,
+  merchantSlug: string,
+  datasetDir: string,
+  rowsTotal: number,
+): Promise<{ batchId: number; merchantId: number }> {
+  const merchantId = await ensureMerchant(database.prisma, merchantSlug);
+  const batch = await database.prisma.importBatch.create({
+    data: { merchantId, source: "dataset", status: "running", location: datasetDir, rowsTotal, startedAt: new Date() },
+    select: { id: true },
+  });
+  return { batchId: batch.id, merchantId };
+}
+
+/** Marks an existing queued or running batch as running with this import's row count. */
+async function startExistingBatch(
+  database: Database,
+  batchId: number,
+  rowsTotal: number,
+): Promise<{ batchId: number; merchantId: number }> {
+  const batch = await database.prisma.importBatch.findUnique({ where: { id: batchId }, select: { merchantId: true, status: true } });
+  if (!batch) throw new CatalogueImportError(`Import batch ${batchId} not found`);
+  if (batch.status !== "queued" && batch.status !== "running") {
+    throw new CatalogueImportError(`Import batch ${batchId} is ${batch.status}; only a queued or running batch can run`);
+  }
+  await database.prisma.importBatch.update({
+    where: { id: batchId },
+    data: { status: "running", rowsTotal, startedAt: new Date(), finishedAt: null, error: null },
+  });
+  return { batchId, merchantId: batch.merchantId };
 }
 
 async function planChunk(
@@ -244,13 +293,13 @@ function loadVocabulary(explicitDir: string | undefined): AttributeVocabulary | 
   return loadAttributeVocabulary(dir);
 }
 
-async function checkFolder(datasetDir: string): Promise<void> {
+async function checkFolder(datasetDir: string, catalogueFile: string): Promise<void> {
   const stats = await fs.promises.stat(datasetDir).catch(() => null);
   if (!stats?.isDirectory()) {
     throw new CatalogueImportError(`Dataset folder not found: ${datasetDir} (expected ${CATALOGUE_FILE} and images/<id>.jpg inside)`);
   }
-  if (!fs.existsSync(path.join(datasetDir, CATALOGUE_FILE))) {
-    throw new CatalogueImportError(`Catalogue file not found: ${path.join(datasetDir, CATALOGUE_FILE)}`);
+  if (!fs.existsSync(catalogueFile)) {
+    throw new CatalogueImportError(`Catalogue file not found: ${catalogueFile}`);
   }
 }
 

@@ -20,7 +20,7 @@ async function resolveLocale(): Promise<Locale> {
  * Feature areas keep their strings in their own files,
  * messages/<namespace>.<locale>.json, loaded under the key <namespace>.
  */
-const MESSAGE_NAMESPACES = ["auth", "evaluation", "vision"] as const;
+const MESSAGE_NAMESPACES = ["auth", "evaluation", "upload", "vision"] as const;
 
 export default getRequestConfig(async () => {
   const locale = await resolveLocale();

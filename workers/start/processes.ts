@@ -15,15 +15,29 @@ interface ManagedProcess {
   essential: boolean;
 }
 
+/**
+ * Long-running job processes started beside the web server. Each can be
+ * switched off with its variable set to "off"; the shop keeps running
+ * without them.
+ */
+const BACKGROUND_WORKERS = [
+  // Tags images, keeps the vector index and answers photo search.
+  { name: "vision-worker", script: "vision-worker.ts", switchVariable: "STYLELENS_VISION_WORKER" },
+  // Runs merchants' bulk catalogue uploads.
+  { name: "import-worker", script: "import-worker.ts", switchVariable: "STYLELENS_IMPORT_WORKER" },
+  // Runs evaluations started from the admin page.
+  { name: "evaluation-worker", script: "evaluation-worker.ts", switchVariable: "STYLELENS_EVALUATION_WORKER" },
+] as const;
+
 /** Time a child gets to exit after SIGTERM before it is killed. */
 const SHUTDOWN_GRACE_MS = 15_000;
 
 /**
- * Starts the web server and the vision worker as child processes and keeps
- * the command in the foreground until they stop. SIGINT and SIGTERM are
- * passed on. If the web server exits, the worker is stopped too; if the
- * worker exits, the error is logged and the web server keeps running, with
- * photo search answering 503. STYLELENS_VISION_WORKER=off skips the worker.
+ * Starts the web server and the background workers as child processes and
+ * keeps the command in the foreground until they stop. SIGINT and SIGTERM
+ * are passed on. If the web server exits, the workers are stopped too; if a
+ * worker exits, the error is logged and the web server keeps running (photo
+ * search then answers 503).
  */
 export async function startProcesses(root: string, options: ServerOptions): Promise<void> {
   const nextCli = path.join(root, "node_modules", "next", "dist", "bin", "next");
@@ -40,12 +54,14 @@ export async function startProcesses(root: string, options: ServerOptions): Prom
   ];
   logger.info({ url: `http://${options.host}:${options.port}` }, "shop starting");
 
-  if (process.env.STYLELENS_VISION_WORKER?.trim().toLowerCase() === "off") {
-    logger.info("vision worker not started: STYLELENS_VISION_WORKER is off");
-  } else {
+  for (const worker of BACKGROUND_WORKERS) {
+    if (process.env[worker.switchVariable]?.trim().toLowerCase() === "off") {
+      logger.info(`${worker.name} not started: ${worker.switchVariable} is off`);
+      continue;
+    }
     processes.push({
-      name: "vision-worker",
-      child: spawn(process.execPath, ["--import", "tsx", path.join(root, "workers", "vision-worker.ts")], {
+      name: worker.name,
+      child: spawn(process.execPath, ["--import", "tsx", path.join(root, "workers", worker.script)], {
         cwd: root,
         stdio: "inherit",
         env: process.env,

@@ -15,7 +15,7 @@ import { ModelPredictions, SimilarItems } from "./_components/vision-sections";
 type Params = Promise<{ id: string }>;
 
 /** Catalogue columns that are also attribute groups. Their merchant tags repeat the product details. */
-const COLUMN_GROUPS = ["colour", "gender", "season", "usage"] as const;
+const COLUMN_GROUPS = ["category", "colour", "gender", "season", "usage"] as const;
 
 /** Reads a product id from the URL: digits only, so "12abc" and "1e3" are not found. */
 function parseProductId(raw: string): number | undefined {
