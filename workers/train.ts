@@ -37,7 +37,10 @@ import { DEFAULT_MODEL_ID, DEFAULT_TRAINING } from "../lib/vision/training-confi
 const HELP = `Usage: npm run train -- [options]
 
 Trains the fusion model on the catalogue in STYLELENS_DATASET_DIR (default
-../shared/datasets/fashion-products) with the backbone in STYLELENS_BACKBONE_DIR.
+../shared/datasets/fashion-products) with the MobileNet v1 backbone in
+STYLELENS_BACKBONE_DIR (default ../shared/models/mobilenet-v1-imagenet; the
+public TensorFlow.js model mobilenet_v1_1.0_224). Backbone features are cached
+in STYLELENS_DATA_DIR/features, so a killed run resumes.
 
   --model-id ID              output folder under models/ (default ${DEFAULT_MODEL_ID})
   --augmented-views N        augmented views per training image (default ${DEFAULT_TRAINING.augmentedViews})

@@ -5,8 +5,8 @@
  * Ranking rule, used everywhere: classes are ordered by score, highest first,
  * and equal scores by class index, lowest first. So with tied scores the
  * lower index wins, which makes every metric deterministic. A class's rank is
- * 0-based; it is in the top k when its rank is below k, and k larger than the
- * number of classes counts every class.
+ * 0-based, and the class is in the top k when its rank is below k. A k larger
+ * than the number of classes counts every class.
  *
  * Averages over no samples are NaN (JSON.stringify writes null), because a
  * 0 would read as a measured failure.
@@ -90,9 +90,9 @@ export function macroTop1Accuracy(scores: readonly ScoreRow[], labels: readonly 
 }
 
 /**
- * Attribute top-k recall: for each image, ranks its attribute scores, counts
- * its true attributes among the top k and divides by its number of true
- * attributes; the mean is over images with at least one true attribute.
+ * Computes attribute top-k recall. For each image it ranks the attribute
+ * scores, counts the true attributes among the top k and divides by the
+ * number of true attributes. The mean is over images with at least one.
  *
  * `groupColumns` gives the per-group recall: all attributes are still ranked
  * together, but only the image's true attributes in those columns count, and

@@ -18,8 +18,8 @@ function normaliseRows(data: Float32Array, dimension: number): Float32Array {
 
 /**
  * Returns, for each query row, the indices of the k catalogue rows with the
- * highest cosine similarity, best first; equal similarities keep the lower
- * index first. A zero vector has similarity 0 to everything.
+ * highest cosine similarity, best first. Equal similarities keep the lower
+ * index first, and a zero vector has similarity 0 to everything.
  */
 export function cosineNearestNeighbours(
   queries: Float32Array,

@@ -254,6 +254,15 @@ export class FusionModel {
   }
 }
 
+/**
+ * One-hot float rows [n, depth] for class indices. Unlike tf.oneHot (tfjs
+ * 4.22), it accepts depth 1, which a catalogue with a single value produces.
+ */
+export function oneHotRows(indices: readonly number[], depth: number): tf.Tensor2D {
+  if (depth === 1) return tf.ones([indices.length, 1]);
+  return tf.tidy(() => tf.oneHot(tf.tensor1d(indices as number[], "int32"), depth).toFloat() as tf.Tensor2D);
+}
+
 function maybeDropout<T extends tf.Tensor>(x: T, rate: number): T {
   return rate > 0 ? (tf.dropout(x, rate) as T) : x;
 }
@@ -270,6 +279,9 @@ function priorTensor(prior: CategoryPrior, predicted: tf.Tensor2D, categories: n
     }
   }
   const hasMerchantCategory = tf.tensor2d(prior.categoryIndices.map((index) => (index >= 0 ? 1 : 0)), [n, 1]);
-  const oneHot = tf.oneHot(tf.tensor1d(prior.categoryIndices.map((index) => Math.max(index, 0)), "int32"), categories);
-  return oneHot.toFloat().mul(hasMerchantCategory).add(predicted.mul(tf.scalar(1).sub(hasMerchantCategory))) as tf.Tensor2D;
+  const oneHot = oneHotRows(
+    prior.categoryIndices.map((index) => Math.max(index, 0)),
+    categories,
+  );
+  return oneHot.mul(hasMerchantCategory).add(predicted.mul(tf.scalar(1).sub(hasMerchantCategory))) as tf.Tensor2D;
 }

@@ -3,10 +3,10 @@ import { mulberry32 } from "./preprocess";
 /**
  * Deterministic stratified train/validation/test split by a class label.
  *
- * Within each class the ids are sorted, shuffled with a seeded PRNG
- * (mulberry32, one generator for the whole split, classes in sorted order),
- * and cut: validation and test each get round(fraction x n) but at least one
- * product, training keeps the rest. Classes with fewer than
+ * Within each class the ids are sorted and shuffled with a seeded PRNG
+ * (mulberry32, one generator for the whole split, classes in sorted order).
+ * Then test and validation each take round(fraction x n) of them, at least
+ * one product each, and training keeps the rest. Classes with fewer than
  * MIN_CLASS_SIZE_FOR_EVALUATION products go entirely to training, because
  * one held-out product cannot measure a class and the head still has to learn it.
  */

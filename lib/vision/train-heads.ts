@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 
 import { logger } from "../logger";
 import { predictHeads, scoreHeads, type FeatureMatrix, type HeadMetrics } from "../evaluation/fusion-evaluation";
-import { SINGLE_HEADS, type FusionModel, type SingleHead } from "./fusion-model";
+import { oneHotRows, SINGLE_HEADS, type FusionModel, type SingleHead } from "./fusion-model";
 import type { EncodedLabels } from "./labels";
 import { mulberry32 } from "./preprocess";
 
@@ -27,7 +27,7 @@ export interface HeadTrainingOptions {
   patience: number;
   seed: number;
   /**
-   * Share of training samples whose prior is the true category one-hot; the
+   * Share of training samples whose prior is the true category one-hot. The
    * others get the category head's own prediction (gradient stopped), so the
    * attribute heads learn to work in both prior modes.
    */
@@ -53,11 +53,14 @@ export const DEFAULT_HEAD_TRAINING: HeadTrainingOptions = {
   lossWeights: { category: 1, attributes: 0.3, colour: 1, gender: 0.5, season: 0.5, usage: 0.5 },
 };
 
+/** One epoch in training-log.json; validation values use the predicted category prior. */
 export interface EpochLog {
   epoch: number;
   seconds: number;
+  /** Mean total training loss: all weighted head losses plus L2, with dropout on. */
   trainLoss: number;
   trainCategoryTop1: number;
+  /** Mean category cross-entropy on validation (not comparable in scale with trainLoss). */
   validationLoss: number;
   validationCategoryTop1: number;
   validationCategoryTop5: number;
@@ -97,8 +100,15 @@ function gatherRows(data: Float32Array, width: number, indices: ArrayLike<number
 }
 
 function maskedSoftmaxLoss(logits: tf.Tensor2D, labels: Int32Array, classes: number, smoothing: number, weights?: Float32Array): tf.Scalar {
-  const mask = Float32Array.from(labels, (label, i) => (label >= 0 ? (weights ? weights[i]! : 1) : 0));
-  const oneHot = tf.oneHot(tf.tensor1d(Array.from(labels, (label) => Math.max(label, 0)), "int32"), classes);
+  const mask = new Float32Array(labels.length);
+  labels.forEach((label, i) => {
+    if (label < 0) return;
+    mask[i] = weights ? weights[i]! : 1;
+  });
+  const oneHot = oneHotRows(
+    Array.from(labels, (label) => Math.max(label, 0)),
+    classes,
+  );
   const perSample = tf.losses.softmaxCrossEntropy(oneHot, logits, undefined, smoothing, tf.Reduction.NONE);
   const known = mask.reduce((sum, value) => sum + (value > 0 ? 1 : 0), 0);
   return perSample.mul(tf.tensor1d(mask)).sum().div(Math.max(known, 1)) as tf.Scalar;
@@ -159,9 +169,12 @@ export async function trainFusionHeads(
       const loss = optimizer.minimize(
         () => {
           const categoryLogits = model.categoryLogits(f, h, options.dropout, options.inputDropout);
-          const truePrior = tf.oneHot(tf.tensor1d(Array.from(categoryLabels, (label) => Math.max(label, 0)), "int32"), categories);
+          const truePrior = oneHotRows(
+            Array.from(categoryLabels, (label) => Math.max(label, 0)),
+            categories,
+          );
           const useTrue = tf.tensor2d(useTruePrior, [n, 1]);
-          const prior = truePrior.toFloat().mul(useTrue).add(predicted.mul(tf.scalar(1).sub(useTrue))) as tf.Tensor2D;
+          const prior = truePrior.mul(useTrue).add(predicted.mul(tf.scalar(1).sub(useTrue))) as tf.Tensor2D;
           const logits = model.attributeLogits(f, h, prior, options.dropout, options.inputDropout);
 
           const w = options.lossWeights;

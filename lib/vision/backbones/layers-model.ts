@@ -22,7 +22,7 @@ export interface LayersModelBackboneConfig {
   id?: string;
 }
 
-/** The shipped configuration: ImageNet MobileNet v1 1.0/224 cut at conv_dw_13_relu, 1024-d. */
+/** Returns the shipped configuration: ImageNet MobileNet v1 1.0/224 cut at conv_dw_13_relu, 1024-d. */
 export function mobilenetV1Config(
   modelDir: string,
   embeddingLayer = "conv_dw_13_relu",
