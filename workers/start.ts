@@ -5,9 +5,11 @@
  * 1. Applies pending database migrations (SQLite file under data/ unless
  *    DATABASE_URL says otherwise).
  * 2. On first run, imports the catalogue from STYLELENS_DATASET_DIR.
- * 3. Builds the Next.js app when the sources changed since the last build.
- * 4. Starts the web server on HOSTNAME:PORT and stops it cleanly on SIGINT
- *    or SIGTERM.
+ * 3. On first run, stores the shipped model's evaluation reports as runs for
+ *    the admin evaluation page.
+ * 4. Builds the Next.js app when the sources changed since the last build.
+ * 5. Starts the web server and the background workers, and stops them
+ *    cleanly on SIGINT or SIGTERM.
  */
 import path from "node:path";
 
@@ -15,6 +17,7 @@ import { readDatabaseConfig, redactUrl } from "../lib/db/config";
 import { applyMigrations, migrationsFolder } from "../lib/db/migrate";
 import { logger } from "../lib/logger";
 import { ensureCatalogue } from "./start/catalogue";
+import { ensureShippedEvaluations } from "./start/evaluations";
 import { buildIfStale } from "./start/build";
 import { startProcesses } from "./start/processes";
 import { port } from "../lib/config";
@@ -30,6 +33,7 @@ async function main(): Promise<void> {
   );
 
   await ensureCatalogue();
+  await ensureShippedEvaluations();
   await buildIfStale(root);
 
   const host = process.env.HOSTNAME?.trim() || "127.0.0.1";
