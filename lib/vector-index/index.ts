@@ -4,6 +4,7 @@ export { countProductVectors, storedProductVectors } from "./stored-vectors";
 export {
   createVectorIndex,
   DEFAULT_EF_SEARCH,
+  DEFAULT_FILTERED_EF_SEARCH,
   DEFAULT_MAX_DELETED_FRACTION,
   HNSW_EF_CONSTRUCTION,
   HNSW_M,

@@ -14,7 +14,8 @@ export function vectorIndexPath(modelId: string, env: NodeJS.ProcessEnv = proces
   return path.join(dataDir(env), "vector-index", `${modelId.replace(/[^A-Za-z0-9._-]+/g, "_")}.json`);
 }
 
-export interface OpenVectorIndexOptions extends Pick<VectorIndexOptions, "modelId" | "dimension" | "efSearch" | "maxDeletedFraction"> {
+export interface OpenVectorIndexOptions
+  extends Pick<VectorIndexOptions, "modelId" | "dimension" | "efSearch" | "filteredEfSearch" | "maxDeletedFraction"> {
   /** Default `vectorIndexPath(modelId)`. */
   headerPath?: string;
   logger?: Logger;
@@ -33,7 +34,11 @@ export async function openVectorIndex(
   const { modelId, dimension } = options;
   const headerPath = options.headerPath ?? vectorIndexPath(modelId);
   const log = (options.logger ?? defaultLogger).child({ component: "vector-index", modelId, headerPath });
-  const settings = { efSearch: options.efSearch, maxDeletedFraction: options.maxDeletedFraction };
+  const settings = {
+    efSearch: options.efSearch,
+    filteredEfSearch: options.filteredEfSearch,
+    maxDeletedFraction: options.maxDeletedFraction,
+  };
 
   const count = await countProductVectors(db, modelId);
   const loadStarted = performance.now();

@@ -61,6 +61,7 @@ describe("vector index save and load", () => {
     expect(copy.deletedCount).toBe(2);
     expect(copy.capacity).toBe(index.capacity);
     expect(copy.efSearch).toBe(index.efSearch);
+    expect(copy.filteredEfSearch).toBe(index.filteredEfSearch);
     expect(copy.labels()).toEqual(index.labels());
     for (let q = 0; q < 20; q++) {
       const query = rowOf(queries, DIMENSION, q);

@@ -108,6 +108,10 @@ describe.skipIf(!catalogue)("vector index on real embeddings", () => {
     if (queryPhotos && queryPhotos.dimension === dimension) {
       expect(meanRecall(index, { vectors: indexed, labels }, queryPhotos.vectors, dimension)).toBeGreaterThanOrEqual(0.99);
     }
+
+    // A filter admitting 5% of the products, like a narrow facet selection.
+    const filter = (label: number) => label % 20 === 0;
+    expect(meanRecall(index, { vectors: indexed, labels }, heldOut, dimension, filter)).toBeGreaterThanOrEqual(0.99);
   });
 });
 

@@ -25,25 +25,39 @@ import { checkSavedIndex, commitSavedIndex, newIndexFileName, type ExpectedIndex
 import { assertLabel, toIndexVector } from "./vectors";
 
 /**
- * Links per node (hnswlib's M; layer 0 keeps 2·M). 16 is hnswlib's default
- * and reached recall@10 of 0.998 on 20k clustered 2048-d vectors at ef=50
- * here. It costs 2·16·4 = 128 bytes per node against 4 KB of 1024-d floats.
+ * Links per node (hnswlib's M; layer 0 keeps 2·M). 16 is hnswlib's default.
+ * The links cost 2·16·4 + 4 bytes per node at layer 0, small next to the
+ * 4 KB of a 1024-d vector: the saved graph takes 4,245 bytes per element.
  */
 export const HNSW_M = 16;
 
 /**
- * Candidate list size while inserting. Larger builds a better graph more
- * slowly. 200 is hnswlib's default, and with M=16 the recall target is met at
- * a small efSearch, which keeps queries fast.
+ * Candidate list size while inserting; larger builds a better graph more
+ * slowly. 200 is hnswlib's default, and with M=16 it reached the recall
+ * below at a small efSearch, which keeps queries fast.
  */
 export const HNSW_EF_CONSTRUCTION = 200;
 
 /**
- * Default candidate list size while searching (raised to k when k is larger).
- * Chosen from workers/bench-index.ts: the smallest value that kept recall@10
- * at or above 0.99 on 10k real and synthetic 1024-d vectors.
+ * Default candidate list size of an unfiltered search (raised to k when k is
+ * larger). On 1024-d vectors it gave recall@10 of 0.998 on the 10,474 real
+ * MobileNet embeddings, and 0.999, 0.994 and 0.991 on 10k, 100k and 250k
+ * synthetic clustered vectors. The median CPU time per query was 0.3 to
+ * 1.3 ms (workers/bench-index.ts, results in BENCHMARKS.md). Recall at a fixed
+ * value falls as the index grows, so pass 128 beyond a few hundred thousand
+ * products.
  */
 export const DEFAULT_EF_SEARCH = 64;
+
+/**
+ * Default candidate list size of a filtered search. hnswlib stops a filtered
+ * search only after it has found ef matching elements, so it visits about
+ * ef ÷ (fraction of labels the filter admits) nodes, far more than an
+ * unfiltered search with the same ef. With filters admitting 5% and 1%, ef 16
+ * gave recall@10 of at least 0.996 on 10k real and 10k and 100k synthetic
+ * vectors (0.9925 at 250k), at a quarter to a half of the CPU time of ef 64.
+ */
+export const DEFAULT_FILTERED_EF_SEARCH = 16;
 
 /** Seed of hnswlib's level generator, fixed so that builds are reproducible. */
 const HNSW_RANDOM_SEED = 100;
@@ -81,6 +95,8 @@ export interface VectorIndexOptions {
   capacity?: number;
   /** Default DEFAULT_EF_SEARCH. */
   efSearch?: number;
+  /** Default DEFAULT_FILTERED_EF_SEARCH. */
+  filteredEfSearch?: number;
   /** Default DEFAULT_MAX_DELETED_FRACTION. */
   maxDeletedFraction?: number;
 }
@@ -98,7 +114,7 @@ export interface SearchOptions {
   /** Returns true for labels that may appear in the result. It must not throw. */
   filter?: (label: number) => boolean;
   filterStrategy?: FilterStrategy;
-  /** Overrides the index's efSearch for this query. */
+  /** Overrides the index's efSearch (or filteredEfSearch, with a filter) for this query. */
   ef?: number;
 }
 
@@ -129,6 +145,7 @@ export interface VectorIndex {
   /** Elements the graph can hold before the next resize; deleted ones take space too. */
   readonly capacity: number;
   readonly efSearch: number;
+  readonly filteredEfSearch: number;
   /** True once deleted elements reach the maxDeletedFraction threshold; then rebuild from the stored embeddings. */
   readonly needsRebuild: boolean;
   has(label: number): boolean;
@@ -172,7 +189,7 @@ export function createVectorIndex(options: VectorIndexOptions): VectorIndex {
 export async function loadVectorIndex(
   headerPath: string,
   expected: ExpectedIndex,
-  options: Pick<VectorIndexOptions, "efSearch" | "maxDeletedFraction"> = {},
+  options: Pick<VectorIndexOptions, "efSearch" | "filteredEfSearch" | "maxDeletedFraction"> = {},
 ): Promise<LoadResult> {
   const settings = validateOptions({ ...options, modelId: expected.modelId, dimension: expected.dimension });
   const checked = await checkSavedIndex(headerPath, expected);
@@ -237,6 +254,7 @@ export async function rebuildFromEmbeddings(
 
 interface IndexSettings {
   efSearch: number;
+  filteredEfSearch: number;
   maxDeletedFraction: number;
 }
 
@@ -250,11 +268,15 @@ function validateOptions(options: Partial<VectorIndexOptions> & Pick<VectorIndex
   }
   const efSearch = options.efSearch ?? DEFAULT_EF_SEARCH;
   if (!Number.isInteger(efSearch) || efSearch < 1) throw new Error(`Invalid efSearch ${efSearch}: use a positive integer`);
+  const filteredEfSearch = options.filteredEfSearch ?? DEFAULT_FILTERED_EF_SEARCH;
+  if (!Number.isInteger(filteredEfSearch) || filteredEfSearch < 1) {
+    throw new Error(`Invalid filteredEfSearch ${filteredEfSearch}: use a positive integer`);
+  }
   const maxDeletedFraction = options.maxDeletedFraction ?? DEFAULT_MAX_DELETED_FRACTION;
   if (!(maxDeletedFraction > 0 && maxDeletedFraction <= 1)) {
     throw new Error(`Invalid maxDeletedFraction ${maxDeletedFraction}: use a number above 0 and at most 1`);
   }
-  return { efSearch, maxDeletedFraction };
+  return { efSearch, filteredEfSearch, maxDeletedFraction };
 }
 
 class HnswVectorIndex implements VectorIndex {
@@ -293,6 +315,10 @@ class HnswVectorIndex implements VectorIndex {
 
   get efSearch(): number {
     return this.#settings.efSearch;
+  }
+
+  get filteredEfSearch(): number {
+    return this.#settings.filteredEfSearch;
   }
 
   get needsRebuild(): boolean {
@@ -336,11 +362,11 @@ class HnswVectorIndex implements VectorIndex {
   search(vector: ArrayLike<number>, k: number, options: SearchOptions = {}): SearchHit[] {
     const values = toIndexVector(vector, this.dimension);
     if (!Number.isInteger(k) || k < 1) throw new Error(`Invalid k ${k}: use a positive integer`);
-    const ef = options.ef ?? this.#settings.efSearch;
+    const { filter } = options;
+    const ef = options.ef ?? (filter ? this.#settings.filteredEfSearch : this.#settings.efSearch);
     if (!Number.isInteger(ef) || ef < 1) throw new Error(`Invalid ef ${ef}: use a positive integer`);
     if (this.#live.size === 0) return [];
 
-    const { filter } = options;
     if (!filter) return this.#searchNative(values, Math.min(k, this.#live.size), ef);
     if (options.filterStrategy === "overfetch") return this.#searchOverfetch(values, k, ef, filter);
     return this.#searchWithCallback(values, k, ef, filter);

@@ -109,7 +109,7 @@ export function rowOf(matrix: Float32Array, dimension: number, row: number): Flo
 
 /**
  * Exact k nearest labels by cosine similarity, most similar first. `vectors`
- * must hold unit vectors, row-major, with `labels[row]` as each row's label.
+ * must contain unit vectors, row-major, with `labels[row]` as each row's label.
  */
 export function exactSearch(
   vectors: Float32Array,
