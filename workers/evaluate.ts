@@ -8,6 +8,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 
 import { dataDir, taxonomyDir } from "../lib/config";
+import { categoryPrecisionAtK, confusionMatrix, perCategoryTop1 } from "../lib/evaluation/category-breakdown";
 import { readLabelledCatalogue, readNearDuplicateQueries } from "../lib/evaluation/dataset";
 import { predictHeads, scoreHeads } from "../lib/evaluation/fusion-evaluation";
 import { nearDuplicateRecallAtK } from "../lib/evaluation/metrics";
@@ -115,10 +116,19 @@ const original = readIndexedView(
 const features = selectFeatures([original], evaluated);
 const labels = encodeLabels(features.products, model.vocabularies, createTitleAttributeMiner(taxonomyDir(), products));
 
+/** Categories shown in the confusion matrix; the rest share one "other" row and column. */
+const CONFUSION_CATEGORIES = 15;
+
 const predictionStarted = performance.now();
+const predictedScores = await predictHeads(model, features, "predicted", labels.category);
 const modes = {
-  predicted: scoreHeads(model, await predictHeads(model, features, "predicted", labels.category), labels),
+  predicted: scoreHeads(model, predictedScores, labels),
   merchant: scoreHeads(model, await predictHeads(model, features, "merchant", labels.category), labels),
+};
+const categoryNames = model.vocabularies.category;
+const categoryBreakdown = {
+  perCategory: perCategoryTop1(predictedScores.category, labels.category, categoryNames),
+  confusion: confusionMatrix(predictedScores.category, labels.category, categoryNames, CONFUSION_CATEGORIES),
 };
 const predictionSeconds = seconds(predictionStarted);
 
@@ -135,6 +145,19 @@ if (queries.length > 0) {
   const neighbours = cosineNearestNeighbours(queryView.features.embeddings, catalogue.embeddings, catalogue.embeddingDimension, 10);
   const ranked = neighbours.map((row) => row.map((index) => catalogue.products[index]!.id));
   const expected = queryView.features.ids;
+
+  // Category precision@10 of photo search: each evaluated product queries the
+  // whole catalogue and is skipped among its own neighbours.
+  const productNeighbours = cosineNearestNeighbours(features.embeddings, catalogue.embeddings, catalogue.embeddingDimension, 11);
+  const productRanked = productNeighbours.map((row) => row.map((index) => catalogue.products[index]!.id));
+  const categoryOf = new Map(catalogue.products.map((product) => [product.id, product.articleType]));
+  const categoryPrecisionAt10 = categoryPrecisionAtK(
+    features.products.map((product) => product.id),
+    productRanked,
+    categoryOf,
+    10,
+  );
+
   nearDuplicateSeconds = seconds(searchStarted);
   nearDuplicate = {
     queries: expected.length,
@@ -143,6 +166,7 @@ if (queries.length > 0) {
     recallAt1: nearDuplicateRecallAtK(ranked, expected, 1),
     recallAt5: nearDuplicateRecallAtK(ranked, expected, 5),
     recallAt10: nearDuplicateRecallAtK(ranked, expected, 10),
+    categoryPrecisionAt10,
   };
 }
 
@@ -165,6 +189,7 @@ const report = {
   unknownLabels,
   priorMode: "predicted",
   ...modes.predicted,
+  ...categoryBreakdown,
   merchantPrior: modes.merchant,
   ...(nearDuplicate ? { nearDuplicate } : {}),
   timings: {
