@@ -27,6 +27,13 @@ import { extractZipEntries, ZipBombError } from "./zip";
 /** Image ids per tagging enqueue call. */
 const TAGGING_CHUNK = 500;
 
+/**
+ * Tagging priority of a merchant's uploaded photos. It is above the default
+ * (0) that the vision worker uses for the dataset catalogue, so a merchant's
+ * upload is not stuck behind the first tagging of a whole catalogue.
+ */
+const UPLOAD_TAGGING_PRIORITY = 10;
+
 /** A problem that another attempt cannot fix: the job fails at once. */
 export class UploadImportError extends Error {
   override name = "UploadImportError";
@@ -203,7 +210,11 @@ async function queueTagging(database: Database, batchId: number): Promise<number
       select: { id: true },
     });
     if (images.length === 0) continue;
-    const result = await enqueueImageTagging(database.prisma, images.map((image) => image.id));
+    const result = await enqueueImageTagging(
+      database.prisma,
+      images.map((image) => image.id),
+      { priority: UPLOAD_TAGGING_PRIORITY },
+    );
     queued += result.enqueued.length;
   }
   return queued;
