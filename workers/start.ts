@@ -3,7 +3,7 @@
  * shop.
  *
  * 1. Applies pending database migrations (SQLite file under data/ unless
- *    DATABASE_URL says otherwise).
+ *    DATABASE_URL names another database).
  * 2. On first run, imports the catalogue from STYLELENS_DATASET_DIR.
  * 3. On first run, stores the shipped model's evaluation reports as runs for
  *    the admin evaluation page.

@@ -94,7 +94,9 @@ export async function handlePhotoSearch(request: Request, database: () => Databa
   } catch (error) {
     if (error instanceof WorkerUnavailableError) return workerDown();
     if (error instanceof WorkerRequestError) {
-      const status = error.status === 422 ? 422 : error.status >= 500 ? 502 : 400;
+      let status = 400;
+      if (error.status === 422) status = 422;
+      else if (error.status >= 500) status = 502;
       if (status === 502) logger.error({ err: error }, "Photo search failed in the vision worker");
       return errorResponse(status, status === 422 ? "unsupported_image" : "worker_error", error.message);
     }

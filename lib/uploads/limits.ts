@@ -1,7 +1,7 @@
 /**
  * Size and count limits of a bulk upload. The request handler and the
  * background import read them through UploadLimits, so tests can pass small
- * values; DEFAULT_UPLOAD_LIMITS holds the production values.
+ * values. DEFAULT_UPLOAD_LIMITS contains the production values.
  */
 import { MAX_IMAGE_BYTES } from "../catalogue/image-processing";
 
@@ -17,10 +17,10 @@ export const MAX_IMAGE_FILE_BYTES = MAX_IMAGE_BYTES;
 /** Largest request body, CSV and every image or ZIP together. */
 export const MAX_UPLOAD_BYTES = 2 * GIB;
 
-/** Most files in one request, the CSV included; a ZIP counts as one file here. */
+/** Maximum number of files in one request, the CSV included. A ZIP counts as one file here. */
 export const MAX_UPLOAD_FILES = 20_000;
 
-/** Most entries in one ZIP, folders included. */
+/** Maximum number of entries in one ZIP, folders included. */
 export const MAX_ZIP_ENTRIES = 20_000;
 
 /**

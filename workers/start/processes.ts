@@ -21,7 +21,7 @@ interface ManagedProcess {
  * without them.
  */
 const BACKGROUND_WORKERS = [
-  // Tags images, keeps the vector index and answers photo search.
+  // Tags images, keeps the vector index and serves photo search.
   { name: "vision-worker", script: "vision-worker.ts", switchVariable: "STYLELENS_VISION_WORKER" },
   // Runs merchants' bulk catalogue uploads.
   { name: "import-worker", script: "import-worker.ts", switchVariable: "STYLELENS_IMPORT_WORKER" },
@@ -37,7 +37,7 @@ const SHUTDOWN_GRACE_MS = 15_000;
  * keeps the command in the foreground until they stop. SIGINT and SIGTERM
  * are passed on. If the web server exits, the workers are stopped too; if a
  * worker exits, the error is logged and the web server keeps running (photo
- * search then answers 503).
+ * search then returns 503).
  */
 export async function startProcesses(root: string, options: ServerOptions): Promise<void> {
   const nextCli = path.join(root, "node_modules", "next", "dist", "bin", "next");

@@ -15,6 +15,20 @@ export const dynamic = "force-dynamic";
 /** Differences smaller than this (0.1 percentage points) are shown unhighlighted. */
 const NOTICEABLE_DIFFERENCE = 0.001;
 
+type Change = "same" | "better" | "worse";
+
+const CHANGE_STYLES: Record<Change, string> = {
+  same: "",
+  better: "bg-green-100 text-green-900",
+  worse: "bg-red-100 text-red-900",
+};
+
+/** Classifies a metric difference (run B minus run A); higher metrics are better. */
+function classifyChange(difference: number | null): Change {
+  if (difference === null || Math.abs(difference) < NOTICEABLE_DIFFERENCE) return "same";
+  return difference > 0 ? "better" : "worse";
+}
+
 type SearchParams = { searchParams: Promise<{ a?: string; b?: string }> };
 
 export async function generateMetadata({ searchParams }: SearchParams): Promise<Metadata> {
@@ -90,8 +104,8 @@ export default async function CompareEvaluationRunsPage({ searchParams }: Search
             {comparison.metrics
               .filter((metric) => metric.section === section)
               .map((metric) => {
-                const change = metric.difference === null || Math.abs(metric.difference) < NOTICEABLE_DIFFERENCE ? "same" : metric.difference > 0 ? "better" : "worse";
-                const style = change === "better" ? "bg-green-100 text-green-900" : change === "worse" ? "bg-red-100 text-red-900" : "";
+                const change = classifyChange(metric.difference);
+                const style = CHANGE_STYLES[change];
                 return (
                   <tr key={metric.id} className="border-b border-neutral-100" data-change={change}>
                     <td className="p-2">{t(`metrics.${metric.id}.label`)}</td>
