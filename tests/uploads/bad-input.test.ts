@@ -133,7 +133,8 @@ describe.each(testProviders())("bad-input uploads on %s", (provider) => {
         "2,GOOD-1,imported,",
         "4,ZERO-1,skipped,zero.jpg: the file is empty (0 bytes)",
         "5,TEXT-1,skipped,text.jpg: not a decodable image (Input buffer contains unsupported image format)",
-        "6,TRUNC-1,skipped,truncated.jpg: not a decodable image (Input buffer has corrupt header: VipsJpeg: premature end of JPEG image)",
+        // The words in brackets come from libjpeg and may change with sharp's build.
+        expect.stringMatching(/^6,TRUNC-1,skipped,truncated\.jpg: image could not be decoded \(.+\)$/),
         "7,ALPHA-1,imported,",
         "8,CMYK-1,imported,",
         "9,ROT-1,imported,",

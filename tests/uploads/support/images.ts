@@ -42,12 +42,23 @@ export async function exifRotatedJpeg(): Promise<Buffer> {
   return sharp(pixels).withMetadata({ orientation: 6 }).jpeg({ quality: 95 }).toBuffer();
 }
 
-/** Returns the first half of a JPEG: the header parses, but the pixel data ends early. */
+/**
+ * Returns the first 60% of a noisy JPEG: the header parses, but the entropy-coded
+ * pixel data ends early, as in an upload cut off in transit. Noise keeps the scan
+ * data long, so the cut never lands inside the header tables.
+ */
 export async function truncatedJpeg(): Promise<Buffer> {
-  const whole = await sharp({ create: { width: 64, height: 64, channels: 3, background: "#123456" } })
-    .jpeg({ quality: 95 })
+  const side = 128;
+  const pixels = Buffer.alloc(side * side * 3);
+  let state = 7;
+  for (let i = 0; i < pixels.length; i += 1) {
+    state = (state * 1_103_515_245 + 12_345) & 0x7fffffff;
+    pixels[i] = (state >> 16) & 0xff;
+  }
+  const whole = await sharp(pixels, { raw: { width: side, height: side, channels: 3 } })
+    .jpeg({ quality: 90 })
     .toBuffer();
-  return whole.subarray(0, Math.floor(whole.length / 2));
+  return whole.subarray(0, Math.floor(whole.length * 0.6));
 }
 
 export async function tiff(): Promise<Buffer> {
