@@ -16,7 +16,10 @@ export interface TaggingContext {
   workerId: string;
   pool: EmbedderPool;
   model: FusionModel;
-  /** The worker's index; this module is its only writer. */
+  /**
+   * The worker's index. Only the tagging loop writes to it: this module's
+   * adds, and the syncs with the catalogue between batches (index-sync.ts).
+   */
   index: VectorIndex;
   imageStoreDir: string;
   /** Lease length in ms; heartbeats go out every third of it while a batch runs. */

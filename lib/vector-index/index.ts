@@ -1,6 +1,7 @@
 export { openVectorIndex, vectorIndexPath, type OpenVectorIndexOptions } from "./open";
 export { INDEX_FORMAT_VERSION, type ExpectedIndex, type IndexMismatch, type IndexMismatchKind } from "./persistence";
-export { countProductVectors, storedProductVectors } from "./stored-vectors";
+export { countProductVectors, indexedProductIds, storedProductVectors } from "./stored-vectors";
+export { findIndexChanges, rebuildVectorIndex, syncVectorIndex, type IndexChanges, type IndexSyncResult, type SyncVectorIndexOptions } from "./sync";
 export {
   createVectorIndex,
   DEFAULT_EF_SEARCH,
@@ -18,5 +19,6 @@ export {
   type SearchOptions,
   type VectorIndex,
   type VectorIndexOptions,
+  type VectorSource,
 } from "./vector-index";
 export { decodeVector, encodeVector, MAX_LABEL } from "./vectors";

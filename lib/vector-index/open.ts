@@ -7,6 +7,7 @@ import type { Db } from "../db/client";
 import { logger as defaultLogger } from "../logger";
 import type { IndexMismatch } from "./persistence";
 import { countProductVectors, storedProductVectors } from "./stored-vectors";
+import { syncVectorIndex } from "./sync";
 import { loadVectorIndex, rebuildFromEmbeddings, type VectorIndex, type VectorIndexOptions } from "./vector-index";
 
 /** Header path of the index for `modelId`: <dataDir>/vector-index/<modelId>.json. */
@@ -22,10 +23,15 @@ export interface OpenVectorIndexOptions
 }
 
 /**
- * Loads the saved index for `modelId` if it matches the database (same model,
- * dimension and product count), or else rebuilds it from the stored
- * embeddings, saves it and logs why. `rebuiltBecause` is null when the saved
- * index was used.
+ * Loads the saved index for `modelId` if it matches the database (same model
+ * and dimension, intact files), or else rebuilds it from the stored
+ * embeddings, saves it and logs why. A loaded index is then brought in line
+ * with the catalogue by syncVectorIndex: products deleted or unpublished
+ * while no worker ran are marked deleted, and products that became indexable
+ * are added. It is saved when that changed it, so the saved header's live
+ * count matches the database's. `rebuiltBecause` is null when the saved index
+ * was used, even if syncVectorIndex rebuilt it because too many elements were
+ * deleted.
  */
 export async function openVectorIndex(
   db: Db,
@@ -40,17 +46,17 @@ export async function openVectorIndex(
     maxDeletedFraction: options.maxDeletedFraction,
   };
 
-  const count = await countProductVectors(db, modelId);
   const loadStarted = performance.now();
-  const loaded = await loadVectorIndex(headerPath, { modelId, dimension, count }, settings);
+  const loaded = await loadVectorIndex(headerPath, { modelId, dimension }, settings);
   if (loaded.ok) {
-    log.info(
-      { products: loaded.index.size, deleted: loaded.index.deletedCount, ms: Math.round(performance.now() - loadStarted) },
-      "Loaded vector index",
-    );
-    return { index: loaded.index, rebuiltBecause: null };
+    const { index } = loaded;
+    log.info({ products: index.size, deleted: index.deletedCount, ms: Math.round(performance.now() - loadStarted) }, "Loaded vector index");
+    const synced = await syncVectorIndex(db, index, { headerPath, logger: log });
+    if (!synced.rebuilt && synced.marked.length + synced.added.length > 0) await index.save(headerPath);
+    return { index, rebuiltBecause: null };
   }
 
+  const count = await countProductVectors(db, modelId);
   log.warn({ reason: loaded.mismatch.kind, products: count }, `Rebuilding vector index: ${loaded.mismatch.message}`);
   const buildStarted = performance.now();
   const index = await rebuildFromEmbeddings(storedProductVectors(db, modelId, dimension), {

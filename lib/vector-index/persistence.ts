@@ -58,8 +58,12 @@ export interface IndexMismatch {
 export interface ExpectedIndex {
   modelId: string;
   dimension: number;
-  /** Live (not deleted) labels the index must contain, e.g. the products that have an embedding for `modelId`. */
-  count: number;
+  /**
+   * Live (not deleted) labels the index must contain, e.g. the products that
+   * have an embedding for `modelId`. Omit it to skip the count check, as
+   * openVectorIndex does because it compares the labels themselves.
+   */
+  count?: number;
 }
 
 /**
@@ -108,7 +112,7 @@ export async function checkSavedIndex(
     return fail("corrupt", `Index header ${headerPath} lists ${header.deletedLabels.length} deleted labels but counts ${header.deletedCount}`);
   }
   const liveCount = header.elementCount - header.deletedCount;
-  if (liveCount !== expected.count) {
+  if (expected.count !== undefined && liveCount !== expected.count) {
     return fail("count-mismatch", `Index ${headerPath} contains ${liveCount} products, expected ${expected.count}`);
   }
 

@@ -173,6 +173,61 @@ describe("vector index", () => {
     expect(index.search(rowOf(vectors, dimension, 3), 1)[0]?.label).toBe(3);
   });
 
+  it("rebuild drops deleted labels and keeps searching", async () => {
+    const vectors = generator.next(41);
+    const { index } = await buildIndex(vectors.subarray(0, 40 * dimension), dimension);
+    for (let label = 0; label < 10; label++) await index.markDeleted(label);
+    const query = rowOf(vectors, dimension, 20);
+
+    // The source pauses halfway, so the test can act while the new graph is half built.
+    let resume!: () => void;
+    const paused = new Promise<void>((resolve) => (resume = resolve));
+    let reachedPause!: () => void;
+    const atPause = new Promise<void>((resolve) => (reachedPause = resolve));
+    async function* liveVectors() {
+      for (let row = 10; row < 40; row++) {
+        if (row === 25) {
+          reachedPause();
+          await paused;
+        }
+        yield { label: row, vector: rowOf(vectors, dimension, row) };
+      }
+    }
+
+    const rebuilt = index.rebuild(liveVectors(), { capacity: 30 });
+    await atPause;
+    expect(index.search(query, 1)[0]?.label).toBe(20);
+    expect(index.deletedCount).toBe(10);
+    let addDone = false;
+    const added = index.add(40, rowOf(vectors, dimension, 40)).then(() => (addDone = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(addDone).toBe(false);
+
+    resume();
+    await rebuilt;
+    await added;
+    expect(index.deletedCount).toBe(0);
+    expect(index.needsRebuild).toBe(false);
+    expect(index.labels()).toEqual(Array.from({ length: 31 }, (_, i) => i + 10));
+    expect(index.search(query, 1)[0]?.label).toBe(20);
+    expect(index.search(rowOf(vectors, dimension, 40), 1)[0]?.label).toBe(40);
+  });
+
+  it("rebuild keeps the old graph when the source throws", async () => {
+    const vectors = generator.next(20);
+    const { index } = await buildIndex(vectors, dimension);
+    await index.markDeleted(0);
+    async function* failing() {
+      yield { label: 1, vector: rowOf(vectors, dimension, 1) };
+      throw new Error("database gone");
+    }
+
+    await expect(index.rebuild(failing())).rejects.toThrow("database gone");
+    expect(index.size).toBe(19);
+    expect(index.deletedCount).toBe(1);
+    expect(index.search(rowOf(vectors, dimension, 5), 1)[0]?.label).toBe(5);
+  });
+
   it("returns fewer hits than k when the index is small", async () => {
     const index = createVectorIndex({ modelId: "m", dimension });
     expect(index.search(generator.next(1), 5)).toEqual([]);

@@ -13,7 +13,9 @@
  * them never overlap. Loading reads into a new object that nothing else can
  * reach yet. Saving runs hnswlib's writeIndex on a libuv thread, and until the
  * save completes, `add` and `markDeleted` wait on a mutex. Searches may run
- * during a save because both only read the graph.
+ * during a save because both only read the graph. `rebuild` holds the same
+ * mutex while it builds a new graph beside the old one, and searches keep
+ * using the old graph until the new one is swapped in.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -85,8 +87,17 @@ export const DEFAULT_MAX_DELETED_FRACTION = 0.1;
  */
 const OVERFETCH_FACTOR = 4;
 
-/** Adds between yields to the event loop during a rebuild, so that a server in the same process stays responsive. */
+/**
+ * A build yields to the event loop after this many adds or after
+ * REBUILD_MAX_BLOCK_MS, whichever comes first, so that a server in the same
+ * process stays responsive. An add takes about 0.5 ms on 10k 1024-d vectors
+ * and 2 ms on 100k (BENCHMARKS.md), so the time bound matters for large
+ * indexes.
+ */
 const REBUILD_YIELD_EVERY = 256;
+
+/** Maximum time a build spends adding between two yields, in ms. */
+const REBUILD_MAX_BLOCK_MS = 20;
 
 export interface VectorIndexOptions {
   modelId: string;
@@ -159,6 +170,14 @@ export interface VectorIndex {
   add(label: number, vector: ArrayLike<number>): Promise<void>;
   /** Marks `label` deleted so that searches skip it, and returns false if it was not live. Memory is reclaimed only by a rebuild. */
   markDeleted(label: number): Promise<boolean>;
+  /**
+   * Replaces the graph with one built from `source`, which leaves out every
+   * deleted element. Searches use the old graph until the swap, and `add`,
+   * `markDeleted` and `save` wait until the rebuild ends. Both graphs are in
+   * memory meanwhile. If `source` throws, the old graph stays. `capacity`
+   * defaults to the current live count.
+   */
+  rebuild(source: VectorSource, options?: { capacity?: number }): Promise<void>;
   /** Returns up to k live labels nearest to `vector`, nearest first. */
   search(vector: ArrayLike<number>, k: number, options?: SearchOptions): SearchHit[];
   /** Saves atomically to `headerPath` (JSON) plus a graph file beside it; see persistence.ts. */
@@ -167,6 +186,10 @@ export interface VectorIndex {
 
 /** Creates an empty index. */
 export function createVectorIndex(options: VectorIndexOptions): VectorIndex {
+  return createHnswIndex(options);
+}
+
+function createHnswIndex(options: VectorIndexOptions): HnswVectorIndex {
   const settings = validateOptions(options);
   const native = new hnswlib.HierarchicalNSW("cosine", options.dimension);
   native.initIndex({
@@ -182,9 +205,9 @@ export function createVectorIndex(options: VectorIndexOptions): VectorIndex {
 /**
  * Loads an index saved by `save` and checks it against what the database
  * holds. Any mismatch (missing, truncated or corrupt files, another format
- * version, model id, dimension or live count) comes back as
- * `{ ok: false, mismatch }`. The caller then rebuilds from the stored
- * embeddings and logs `mismatch.message`. Other I/O errors are thrown.
+ * version, model id, dimension, or live count when `expected.count` is set)
+ * comes back as `{ ok: false, mismatch }`. The caller then rebuilds from the
+ * stored embeddings and logs `mismatch.message`. Other I/O errors are thrown.
  */
 export async function loadVectorIndex(
   headerPath: string,
@@ -228,24 +251,36 @@ export interface LabelledVector {
   vector: ArrayLike<number>;
 }
 
+export type VectorSource = Iterable<LabelledVector> | AsyncIterable<LabelledVector>;
+
 /**
  * Builds a new index from `source`, e.g. `storedProductVectors(db, modelId)`.
  * A label that occurs twice keeps its last vector. Pass `capacity` when the
  * count is known to avoid resizes. The build yields to the event loop every
- * 256 vectors; `onProgress` receives the number added so far at each yield.
+ * 256 vectors or 20 ms; `onProgress` receives the number added so far at each
+ * yield.
  */
-export async function rebuildFromEmbeddings(
-  source: Iterable<LabelledVector> | AsyncIterable<LabelledVector>,
+export function rebuildFromEmbeddings(
+  source: VectorSource,
   options: VectorIndexOptions & { onProgress?: (added: number) => void },
 ): Promise<VectorIndex> {
-  const index = createVectorIndex(options);
+  return buildIndex(source, options);
+}
+
+async function buildIndex(
+  source: VectorSource,
+  options: VectorIndexOptions & { onProgress?: (added: number) => void },
+): Promise<HnswVectorIndex> {
+  const index = createHnswIndex(options);
   let added = 0;
+  let lastYield = performance.now();
   for await (const { label, vector } of source) {
     await index.add(label, vector);
     added++;
-    if (added % REBUILD_YIELD_EVERY === 0) {
+    if (added % REBUILD_YIELD_EVERY === 0 || performance.now() - lastYield >= REBUILD_MAX_BLOCK_MS) {
       options.onProgress?.(added);
       await new Promise((resolve) => setImmediate(resolve));
+      lastYield = performance.now();
     }
   }
   options.onProgress?.(added);
@@ -280,9 +315,10 @@ function validateOptions(options: Partial<VectorIndexOptions> & Pick<VectorIndex
 }
 
 class HnswVectorIndex implements VectorIndex {
-  readonly #native: hnswlib.HierarchicalNSW;
-  readonly #live: Set<number>;
-  readonly #deleted: Set<number>;
+  // Not readonly: `rebuild` swaps in the graph and label sets of a new index.
+  #native: hnswlib.HierarchicalNSW;
+  #live: Set<number>;
+  #deleted: Set<number>;
   readonly #settings: IndexSettings;
   /** Serialises changes to the graph with each other and with saves. */
   readonly #writeLock = new AsyncMutex();
@@ -356,6 +392,20 @@ class HnswVectorIndex implements VectorIndex {
       this.#live.delete(label);
       this.#deleted.add(label);
       return true;
+    });
+  }
+
+  rebuild(source: VectorSource, options: { capacity?: number } = {}): Promise<void> {
+    return this.#writeLock.run(async () => {
+      const rebuilt = await buildIndex(source, {
+        modelId: this.modelId,
+        dimension: this.dimension,
+        capacity: options.capacity ?? this.#live.size,
+        ...this.#settings,
+      });
+      this.#native = rebuilt.#native;
+      this.#live = rebuilt.#live;
+      this.#deleted = rebuilt.#deleted;
     });
   }
 
