@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 
+import { settingOrExit } from "../lib/cli";
 import { dataDir, taxonomyDir } from "../lib/config";
 import { categoryPrecisionAtK, confusionMatrix, perCategoryTop1 } from "../lib/evaluation/category-breakdown";
 import { readLabelledCatalogue, readNearDuplicateQueries } from "../lib/evaluation/dataset";
@@ -14,17 +15,17 @@ import { predictHeads, scoreHeads } from "../lib/evaluation/fusion-evaluation";
 import { nearDuplicateRecallAtK } from "../lib/evaluation/metrics";
 import { cosineNearestNeighbours } from "../lib/evaluation/nearest-neighbours";
 import { logger } from "../lib/logger";
-import { mobilenetV1Config } from "../lib/vision/backbones/layers-model";
+import { assertModelBackbone, backboneConfigFromEnv } from "../lib/vision/backbone-config";
 import { ORIGINAL_VIEW } from "../lib/vision/catalogue-features";
 import { createTitleAttributeMiner, readIndexedView, selectFeatures } from "../lib/vision/catalogue-training-data";
-import { backboneDir, backboneLayer, modelsDir } from "../lib/vision/config";
+import { modelsDir } from "../lib/vision/config";
 import { extractFeatures } from "../lib/vision/extract";
 import { featureCacheDir } from "../lib/vision/feature-cache";
 import { loadFusionModel } from "../lib/vision/fusion-store";
 import { encodeLabels } from "../lib/vision/labels";
 import type { DatasetSplit } from "../lib/vision/split";
 import { selectBackend } from "../lib/vision/tf-backend";
-import { DEFAULT_MODEL_ID } from "../lib/vision/training-config";
+import { DEFAULT_MODEL_ID, defaultModelId } from "../lib/vision/training-config";
 
 const HELP = `Usage: npm run evaluate -- --dataset DIR --out FILE.json [options]
 
@@ -32,7 +33,8 @@ const HELP = `Usage: npm run evaluate -- --dataset DIR --out FILE.json [options]
   --near-duplicates DIR  folder of query photos named <product id>.jpg; adds nearDuplicate.recallAt1/5/10
   --split NAME           test, validation or all (default test). test and validation use
                          models/<model id>/split.json and need the catalogue the model was trained on
-  --model-id ID          model folder under models/ (default ${DEFAULT_MODEL_ID})
+  --model-id ID          model folder under models/ (default ${DEFAULT_MODEL_ID} for the shipped
+                         backbone; see STYLELENS_BACKBONE in README.md)
   --workers N            feature extraction worker threads (default 2)
   --out FILE             where to write the JSON report
   --help                 show this text
@@ -43,7 +45,7 @@ const { values } = parseArgs({
     dataset: { type: "string" },
     "near-duplicates": { type: "string" },
     split: { type: "string", default: "test" },
-    "model-id": { type: "string", default: DEFAULT_MODEL_ID },
+    "model-id": { type: "string" },
     workers: { type: "string", default: "2" },
     out: { type: "string" },
     help: { type: "boolean", default: false },
@@ -69,15 +71,13 @@ if (!Number.isInteger(workerCount) || workerCount < 1) {
 const started = performance.now();
 const seconds = (since: number): number => Number(((performance.now() - since) / 1000).toFixed(2));
 const datasetDir = path.resolve(values.dataset);
-const modelDir = path.join(modelsDir(), values["model-id"]);
-const model = loadFusionModel(modelDir);
-const backbone = mobilenetV1Config(backboneDir(), backboneLayer());
-if (backbone.id !== model.backboneId) {
-  throw new Error(
-    `Model ${model.modelId} was trained on backbone ${model.backboneId}, but the configured backbone is ${backbone.id}. ` +
-      `Set STYLELENS_BACKBONE_DIR and STYLELENS_BACKBONE_LAYER to the training backbone.`,
-  );
-}
+const backbone = settingOrExit("evaluate", () => backboneConfigFromEnv());
+const modelDir = path.join(modelsDir(), values["model-id"] ?? defaultModelId(backbone));
+const model = settingOrExit("evaluate", () => {
+  const loaded = loadFusionModel(modelDir);
+  assertModelBackbone(loaded, backbone);
+  return loaded;
+});
 
 const { products, missingImages } = readLabelledCatalogue(datasetDir);
 let evaluated = products;

@@ -8,9 +8,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 
+import { settingOrExit } from "../lib/cli";
 import { dataDir, datasetDir, taxonomyDir } from "../lib/config";
 import { logger } from "../lib/logger";
-import { mobilenetV1Config } from "../lib/vision/backbones/layers-model";
+import { backboneConfigFromEnv, describeBackbone } from "../lib/vision/backbone-config";
 import {
   augmentedViewNames,
   extractCatalogueFeatures,
@@ -25,24 +26,28 @@ import {
   selectFeatures,
 } from "../lib/vision/catalogue-training-data";
 import { COLOUR_FEATURE_DIMENSION } from "../lib/vision/colour-features";
-import { backboneDir, backboneLayer, modelsDir } from "../lib/vision/config";
+import { modelsDir } from "../lib/vision/config";
 import { featureCacheDir } from "../lib/vision/feature-cache";
 import { FusionModel } from "../lib/vision/fusion-model";
 import { saveFusionModel } from "../lib/vision/fusion-store";
 import { buildVocabularies, encodeLabels } from "../lib/vision/labels";
 import { selectBackend } from "../lib/vision/tf-backend";
 import { DEFAULT_HEAD_TRAINING, trainFusionHeads, type EpochLog } from "../lib/vision/train-heads";
-import { DEFAULT_MODEL_ID, DEFAULT_TRAINING } from "../lib/vision/training-config";
+import { DEFAULT_MODEL_ID, defaultModelId, DEFAULT_TRAINING } from "../lib/vision/training-config";
 
 const HELP = `Usage: npm run train -- [options]
 
 Trains the fusion model on the catalogue in STYLELENS_DATASET_DIR (default
-../shared/datasets/fashion-products) with the MobileNet v1 backbone in
-STYLELENS_BACKBONE_DIR (default ../shared/models/mobilenet-v1-imagenet; the
-public TensorFlow.js model mobilenet_v1_1.0_224). Backbone features are cached
-in STYLELENS_DATA_DIR/features, so a killed run resumes.
+../shared/datasets/fashion-products) with the backbone that STYLELENS_BACKBONE
+selects: mobilenet-v1 (default; STYLELENS_BACKBONE_DIR, default
+../shared/models/mobilenet-v1-imagenet, the public TensorFlow.js model
+mobilenet_v1_1.0_224), xception (STYLELENS_XCEPTION_WEIGHTS, the Keras HDF5
+file) or layers-model (STYLELENS_BACKBONE_DIR and STYLELENS_BACKBONE_LAYER).
+Backbone features are cached in STYLELENS_DATA_DIR/features, so a killed run
+resumes.
 
-  --model-id ID              output folder under models/ (default ${DEFAULT_MODEL_ID})
+  --model-id ID              output folder under models/ (default ${DEFAULT_MODEL_ID} for
+                             the shipped backbone, else fusion-<backbone id>)
   --augmented-views N        augmented views per training image (default ${DEFAULT_TRAINING.augmentedViews})
   --workers N                feature extraction worker threads (default 2)
   --max-epochs N             upper limit on training epochs (default ${DEFAULT_HEAD_TRAINING.maxEpochs})
@@ -54,7 +59,7 @@ in STYLELENS_DATA_DIR/features, so a killed run resumes.
 
 const { values } = parseArgs({
   options: {
-    "model-id": { type: "string", default: DEFAULT_MODEL_ID },
+    "model-id": { type: "string" },
     "augmented-views": { type: "string", default: String(DEFAULT_TRAINING.augmentedViews) },
     workers: { type: "string", default: "2" },
     "max-epochs": { type: "string", default: String(DEFAULT_HEAD_TRAINING.maxEpochs) },
@@ -69,6 +74,13 @@ if (values.help) {
   process.exit(0);
 }
 
+function checkedModelId(modelId: string): string {
+  if (!/^[a-z0-9][a-z0-9._-]*$/.test(modelId)) {
+    throw new Error(`Invalid --model-id "${modelId}": use lower-case letters, digits, ".", "_" and "-"`);
+  }
+  return modelId;
+}
+
 function positiveInteger(name: string, raw: string, allowZero = false): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
@@ -77,24 +89,27 @@ function positiveInteger(name: string, raw: string, allowZero = false): number {
   return value;
 }
 
-const modelId = values["model-id"];
-if (!/^[a-z0-9][a-z0-9._-]*$/.test(modelId)) {
-  throw new Error(`Invalid --model-id "${modelId}": use lower-case letters, digits, ".", "_" and "-"`);
-}
-const augmentedViews = positiveInteger("augmented-views", values["augmented-views"], true);
-const workerCount = positiveInteger("workers", values.workers);
-const maxEpochs = positiveInteger("max-epochs", values["max-epochs"]);
-const categoryHiddenUnits = positiveInteger("category-hidden", values["category-hidden"]);
-const attributeHiddenUnits = positiveInteger("attribute-hidden", values["attribute-hidden"]);
+const backbone = settingOrExit("train", () => backboneConfigFromEnv());
+const { modelId, augmentedViews, workerCount, maxEpochs, categoryHiddenUnits, attributeHiddenUnits } = settingOrExit(
+  "train",
+  () => ({
+    modelId: checkedModelId(values["model-id"] ?? defaultModelId(backbone)),
+    augmentedViews: positiveInteger("augmented-views", values["augmented-views"], true),
+    workerCount: positiveInteger("workers", values.workers),
+    maxEpochs: positiveInteger("max-epochs", values["max-epochs"]),
+    categoryHiddenUnits: positiveInteger("category-hidden", values["category-hidden"]),
+    attributeHiddenUnits: positiveInteger("attribute-hidden", values["attribute-hidden"]),
+  }),
+);
 const withoutColourFeatures = values["without-colour-features"];
 
 const startedAt = performance.now();
-const dataset = datasetDir();
+const dataset = settingOrExit("train", () => datasetDir());
 const modelDir = path.join(modelsDir(), modelId);
 const { products, missingImages } = readLabelledCatalogue(dataset);
 if (missingImages.length > 0) logger.warn({ count: missingImages.length }, "products without an image are skipped");
 const split = loadOrCreateSplit(products, path.join(modelDir, "split.json"));
-const backbone = mobilenetV1Config(backboneDir(), backboneLayer());
+logger.info({ modelId, backbone: describeBackbone(backbone) }, "training on backbone");
 
 const nearDuplicateDir = path.join(dataset, "near-duplicates", "queries");
 const extraction = await extractCatalogueFeatures({

@@ -1,7 +1,7 @@
 /**
  * Measures feature extraction throughput: `npx tsx workers/vision-bench-extract.ts
  * --images 384 --workers 1`. Embeds the first N catalogue photos (original
- * view: decode, preprocess, colour features, MobileNet forward pass) into a
+ * view: decode, preprocess, colour features, backbone forward pass) into a
  * temporary cache that is deleted afterwards, and prints images per second.
  */
 import fs from "node:fs";
@@ -11,8 +11,7 @@ import { parseArgs } from "node:util";
 
 import { datasetDir } from "../lib/config";
 import { readLabelledCatalogue } from "../lib/evaluation/dataset";
-import { mobilenetV1Config } from "../lib/vision/backbones/layers-model";
-import { backboneDir, backboneLayer } from "../lib/vision/config";
+import { backboneConfigFromEnv } from "../lib/vision/backbone-config";
 import { extractFeatures } from "../lib/vision/extract";
 
 const { values } = parseArgs({
@@ -32,7 +31,7 @@ const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "stylelens-bench-"));
 try {
   const summary = await extractFeatures({
     cacheDir,
-    backbone: mobilenetV1Config(backboneDir(), backboneLayer()),
+    backbone: backboneConfigFromEnv(),
     workerCount,
     // Small chunks so that both workers stay busy until the end.
     chunkSize: 32,

@@ -6,7 +6,7 @@ import { parentPort, workerData } from "node:worker_threads";
 
 import * as tf from "@tensorflow/tfjs";
 
-import { loadLayersModelBackbone } from "../lib/vision/backbones/layers-model";
+import { loadBackbone } from "../lib/vision/load-backbone";
 import { COLOUR_FEATURE_DIMENSION } from "../lib/vision/colour-features";
 import type { WorkerInit, WorkerResult, WorkerTask } from "../lib/vision/extract";
 import { preprocessImage, type PreprocessedImage } from "../lib/vision/preprocess";
@@ -17,7 +17,7 @@ const port = parentPort;
 const init = workerData as WorkerInit;
 
 await selectBackend();
-const backbone = await loadLayersModelBackbone(init.backbone);
+const backbone = await loadBackbone(init.backbone);
 const size = backbone.inputSize;
 
 async function embedChunk(task: WorkerTask): Promise<WorkerResult> {

@@ -9,28 +9,30 @@ import { parseArgs } from "node:util";
 
 import { dataDir, datasetDir } from "../lib/config";
 import { logger } from "../lib/logger";
-import { mobilenetV1Config } from "../lib/vision/backbones/layers-model";
 import { extractCatalogueFeatures, loadOrCreateSplit, readLabelledCatalogue } from "../lib/vision/catalogue-features";
-import { backboneDir, backboneLayer, modelsDir } from "../lib/vision/config";
-import { DEFAULT_MODEL_ID, DEFAULT_TRAINING } from "../lib/vision/training-config";
+import { backboneConfigFromEnv } from "../lib/vision/backbone-config";
+import { modelsDir } from "../lib/vision/config";
+import { defaultModelId, DEFAULT_TRAINING } from "../lib/vision/training-config";
 
 const { values } = parseArgs({
   options: {
     "augmented-views": { type: "string", default: String(DEFAULT_TRAINING.augmentedViews) },
     workers: { type: "string", default: "2" },
-    "model-id": { type: "string", default: DEFAULT_MODEL_ID },
+    "model-id": { type: "string" },
   },
 });
+const backbone = backboneConfigFromEnv();
+const modelId = values["model-id"] ?? defaultModelId(backbone);
 
 const dataset = datasetDir();
 const { products, missingImages } = readLabelledCatalogue(dataset);
 if (missingImages.length > 0) logger.warn({ count: missingImages.length }, "products without an image are skipped");
-const split = loadOrCreateSplit(products, path.join(modelsDir(), values["model-id"], "split.json"));
+const split = loadOrCreateSplit(products, path.join(modelsDir(), modelId, "split.json"));
 await extractCatalogueFeatures({
   datasetDir: dataset,
   nearDuplicateDir: path.join(dataset, "near-duplicates", "queries"),
   dataDir: dataDir(),
-  backbone: mobilenetV1Config(backboneDir(), backboneLayer()),
+  backbone,
   split,
   products,
   augmentedViews: Number(values["augmented-views"]),

@@ -12,22 +12,30 @@ import { closeDatabase, getDatabase } from "../lib/db/client";
 import { logger } from "../lib/logger";
 import { workerPort } from "../lib/photo-search/config";
 import { startVisionWorker } from "../lib/tagging/vision-worker";
+import { backboneConfigFromEnv } from "../lib/vision/backbone-config";
 import { modelsDir } from "../lib/vision/config";
-import { DEFAULT_MODEL_ID } from "../lib/vision/training-config";
+import { configuredModelId } from "../lib/vision/training-config";
 
 const log = logger.child({ process: "vision-worker" });
-const modelId = process.env.STYLELENS_MODEL_ID?.trim() || DEFAULT_MODEL_ID;
 
-const worker = await startVisionWorker({
-  database: getDatabase(),
-  modelDir: path.join(modelsDir(), modelId),
-  imageStoreDir: imageStoreDir(),
-  port: workerPort(),
-  logger: log,
-}).catch((error: unknown) => {
+const worker = await startWorker().catch((error: unknown) => {
   log.fatal({ err: error }, `Vision worker failed to start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });
+
+/** Starts the worker with the backbone and model chosen by STYLELENS_BACKBONE and STYLELENS_MODEL_ID. */
+async function startWorker() {
+  const backbone = backboneConfigFromEnv();
+  const modelId = configuredModelId();
+  return startVisionWorker({
+    database: getDatabase(),
+    modelDir: path.join(modelsDir(), modelId),
+    backbone,
+    imageStoreDir: imageStoreDir(),
+    port: workerPort(),
+    logger: log,
+  });
+}
 
 let stopping: Promise<void> | null = null;
 const shutdown = (signal: NodeJS.Signals): void => {

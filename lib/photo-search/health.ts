@@ -1,6 +1,6 @@
 import type { Database } from "../db/client";
 import { countProductVectors } from "../vector-index/stored-vectors";
-import { DEFAULT_MODEL_ID } from "../vision/training-config";
+import { servedModelId } from "./config";
 import { readWorkerHealth } from "./client";
 
 export interface TaggingStatus {
@@ -27,7 +27,7 @@ export async function readTaggingStatus(database: Database): Promise<TaggingStat
   ]);
   const count = (...statuses: string[]) =>
     groups.filter((group) => statuses.includes(group.status)).reduce((sum, group) => sum + group._count._all, 0);
-  const modelId = worker?.modelId ?? (process.env.STYLELENS_MODEL_ID?.trim() || DEFAULT_MODEL_ID);
+  const modelId = worker?.modelId ?? servedModelId();
   const indexed = worker ? worker.indexed : await countProductVectors(database.prisma, modelId);
 
   return {

@@ -4,7 +4,7 @@
  */
 import { getDatabase, type Database } from "../db/client";
 import { logger } from "../logger";
-import { DEFAULT_MODEL_ID } from "../vision/training-config";
+import { servedModelId } from "./config";
 import { findSimilarProducts, WorkerUnavailableError } from "./client";
 import { toHits, type PhotoSearchHit } from "./http";
 
@@ -17,7 +17,7 @@ export interface ProductPrediction {
 /** Returns the latest prediction for the product's main photo, or undefined before it is tagged. */
 export async function getProductPrediction(productId: number, database: Database = getDatabase()): Promise<ProductPrediction | undefined> {
   const prediction = await database.prisma.prediction.findFirst({
-    where: { image: { productId }, modelId: process.env.STYLELENS_MODEL_ID?.trim() || DEFAULT_MODEL_ID },
+    where: { image: { productId }, modelId: servedModelId() },
     orderBy: [{ image: { position: "asc" } }],
     select: { modelId: true, categoryTopK: true },
   });

@@ -6,7 +6,7 @@ import { parentPort, workerData } from "node:worker_threads";
 
 import * as tf from "@tensorflow/tfjs";
 
-import { loadLayersModelBackbone } from "../vision/backbones/layers-model";
+import { loadBackbone } from "../vision/load-backbone";
 import { preprocessImage, type PreprocessedImage } from "../vision/preprocess";
 import { selectBackend } from "../vision/tf-backend";
 import type { EmbedThreadInit, EmbedThreadReady, EmbedThreadRequest, EmbedThreadResponse, ImageEmbedding } from "./embedder-pool";
@@ -16,7 +16,7 @@ const port = parentPort;
 const init = workerData as EmbedThreadInit;
 
 const backend = await selectBackend(init.backend);
-const backbone = await loadLayersModelBackbone(init.backbone);
+const backbone = await loadBackbone(init.backbone);
 const size = backbone.inputSize;
 
 async function embedBatch(request: EmbedThreadRequest): Promise<EmbedThreadResponse> {

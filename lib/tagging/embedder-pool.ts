@@ -4,7 +4,7 @@ import { Worker } from "node:worker_threads";
 
 import type { Logger } from "pino";
 
-import type { LayersModelBackboneConfig } from "../vision/backbones/layers-model";
+import type { BackboneConfig } from "../vision/backbone-config";
 import type { BackendName } from "../vision/tf-backend";
 
 /**
@@ -25,7 +25,7 @@ export type EmbedResult = ImageEmbedding | { error: string };
 
 /** Messages between the pool and ./embed-thread.ts. */
 export interface EmbedThreadInit {
-  backbone: LayersModelBackboneConfig;
+  backbone: BackboneConfig;
   backend?: BackendName;
 }
 export interface EmbedThreadReady {
@@ -50,7 +50,7 @@ export interface EmbedThreadResponse {
 export type EmbedPriority = "query" | "batch";
 
 export interface EmbedderPoolOptions {
-  backbone: LayersModelBackboneConfig;
+  backbone: BackboneConfig;
   threads: number;
   /** Forces a backend in every thread (tests); default: the fastest available. */
   backend?: BackendName;

@@ -6,11 +6,11 @@ import type { Logger } from "pino";
 import type { Database } from "../db/client";
 import { releaseJobs } from "../jobs";
 import { openVectorIndex, vectorIndexPath, type VectorIndex } from "../vector-index";
-import { mobilenetV1Config } from "../vision/backbones/layers-model";
-import { backboneDir, backboneLayer } from "../vision/config";
+import { assertModelBackbone, backboneConfigFromEnv, describeBackbone, type BackboneConfig } from "../vision/backbone-config";
 import { loadFusionModel } from "../vision/fusion-store";
 import { selectBackend, type BackendName } from "../vision/tf-backend";
 import { startEmbedderPool } from "./embedder-pool";
+import { scheduleIndexSync } from "./index-sync";
 import { startQueryServer, type QueryServer } from "./query-server";
 import type { TaggingContext } from "./tag-batch";
 import { enqueueUntaggedImages, IDLE_POLL_MS, IMAGES_PER_THREAD, readTaggingProgress, tagNextBatch } from "./tagging-loop";
@@ -19,6 +19,8 @@ export interface VisionWorkerOptions {
   database: Database;
   /** Folder of the trained fusion model, e.g. models/<model id>. */
   modelDir: string;
+  /** Backbone the model was trained on; default the one configured in the environment. */
+  backbone?: BackboneConfig;
   imageStoreDir: string;
   /** Port of the query server; 0 picks a free one. */
   port: number;
@@ -65,20 +67,15 @@ export async function startVisionWorker(options: VisionWorkerOptions): Promise<V
   // The fusion heads run on this thread, the backbone on the pool's threads.
   const backend = await selectBackend(options.backend);
   const model = loadFusionModel(options.modelDir);
-  const backbone = mobilenetV1Config(backboneDir(), backboneLayer());
-  if (backbone.id !== model.backboneId) {
-    throw new Error(
-      `Model ${model.modelId} in ${options.modelDir} was trained on backbone ${model.backboneId}, but the configured backbone is ${backbone.id}. ` +
-        "Set STYLELENS_BACKBONE_DIR and STYLELENS_BACKBONE_LAYER to the training backbone.",
-    );
-  }
+  const backbone = options.backbone ?? backboneConfigFromEnv();
+  assertModelBackbone(model, backbone);
 
   const threads = options.threads ?? Math.max(1, os.availableParallelism());
   const pool = await startEmbedderPool({ backbone, threads, backend: options.backend, logger: log });
   let index: VectorIndex;
   let server: QueryServer;
   try {
-    log.info({ modelId: model.modelId, backend: pool.backend, threads, backboneId: pool.backboneId }, "Vision model loaded");
+    log.info({ modelId: model.modelId, backend: pool.backend, threads, backbone: describeBackbone(backbone) }, "Vision model loaded");
     const indexPath = options.indexPath ?? vectorIndexPath(model.modelId);
     ({ index } = await openVectorIndex(options.database.prisma, {
       modelId: model.modelId,
@@ -111,7 +108,16 @@ export async function startVisionWorker(options: VisionWorkerOptions): Promise<V
     let unsaved = 0;
     let windowStart = performance.now();
     let windowImages = 0;
+    const indexSync = scheduleIndexSync({ database: options.database, index, headerPath: indexPath, logger: log });
     while (!stopping) {
+      // Deletions and unpublished products reach the index here. A rebuild saves the index itself.
+      const synced = await indexSync.runIfDue();
+      if (synced?.rebuilt) {
+        lastSave = Date.now();
+        unsaved = 0;
+      } else if (synced) {
+        unsaved += synced.marked.length + synced.added.length;
+      }
       let outcome;
       try {
         outcome = await tagNextBatch(context, batchSize);

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 
 import { readLabelledCatalogue, readNearDuplicateQueries, type LabelledProduct } from "../evaluation/dataset";
-import type { LayersModelBackboneConfig } from "./backbones/layers-model";
+import type { BackboneConfig } from "./backbone-config";
 import { featureCacheDir } from "./feature-cache";
 import { extractFeatures, type ExtractionSummary, type ExtractionView } from "./extract";
 import { DEFAULT_SPLIT, stratifiedSplit, type DatasetSplit } from "./split";
@@ -54,7 +54,7 @@ export interface CatalogueFeatureOptions {
   datasetDir: string;
   nearDuplicateDir: string | null;
   dataDir: string;
-  backbone: LayersModelBackboneConfig & { id: string };
+  backbone: BackboneConfig;
   split: DatasetSplit;
   products: LabelledProduct[];
   augmentedViews: number;

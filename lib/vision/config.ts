@@ -6,6 +6,9 @@ import path from "node:path";
  * its variable in the error so the fix is obvious.
  */
 
+/** Environment variables as read by the settings below; tests pass plain objects. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
 const SHARED_MODELS = path.resolve("..", "shared", "models");
 
 export const MOBILENET_SOURCE =
@@ -16,13 +19,10 @@ export const DEFAULT_EMBEDDING_LAYER = "conv_dw_13_relu";
 
 /**
  * Folder with a TensorFlow.js layers-format backbone (model.json and its weight
- * shards). STYLELENS_BACKBONE_DIR, else ../shared/models/mobilenet-v1-imagenet.
- *
- * NOTE: the train and evaluate commands load this folder with the MobileNet v1
- * settings (input scaled to [-1, 1], id "mobilenet-v1-imagenet@<layer>+gap"),
- * so it must contain MobileNet v1 or a model with the same input scaling.
+ * shards) for STYLELENS_BACKBONE mobilenet-v1 or layers-model.
+ * STYLELENS_BACKBONE_DIR, else ../shared/models/mobilenet-v1-imagenet.
  */
-export function backboneDir(env: NodeJS.ProcessEnv = process.env): string {
+export function backboneDir(env: Env = process.env): string {
   const configured = env.STYLELENS_BACKBONE_DIR?.trim();
   const dir = path.resolve(configured || path.join(SHARED_MODELS, "mobilenet-v1-imagenet"));
   if (!fs.existsSync(path.join(dir, "model.json"))) {
@@ -36,7 +36,7 @@ export function backboneDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** Layer whose output becomes the embedding. STYLELENS_BACKBONE_LAYER, else conv_dw_13_relu. */
-export function backboneLayer(env: NodeJS.ProcessEnv = process.env): string {
+export function backboneLayer(env: Env = process.env): string {
   return env.STYLELENS_BACKBONE_LAYER?.trim() || DEFAULT_EMBEDDING_LAYER;
 }
 

@@ -32,7 +32,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 describe("extractFeatures", () => {
   const options = () => ({
     cacheDir: path.join(dir, "cache"),
-    backbone: { modelDir: path.join(dir, "model"), embeddingLayer: "features", inputRange: [-1, 1] as const, id: "tiny" },
+    backbone: { kind: "layers-model" as const, modelDir: path.join(dir, "model"), embeddingLayer: "features", inputRange: [-1, 1] as const, id: "tiny" },
     workerCount: 2,
     chunkSize: 2,
     views: [{ name: "original", augment: false, items }],

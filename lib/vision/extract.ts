@@ -3,7 +3,7 @@ import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 
 import { logger } from "../logger";
-import type { LayersModelBackboneConfig } from "./backbones/layers-model";
+import type { BackboneConfig } from "./backbone-config";
 import { COLOUR_FEATURE_VERSION } from "./colour-features";
 import { planChunks, planHash, readChunk, writeChunk, type ChunkManifest } from "./feature-cache";
 import { augmentationFor, type Augmentation } from "./preprocess";
@@ -28,7 +28,7 @@ export interface ExtractionView {
 export interface ExtractionOptions {
   cacheDir: string;
   views: ExtractionView[];
-  backbone: LayersModelBackboneConfig;
+  backbone: BackboneConfig;
   workerCount: number;
   /** Images per forward pass inside a worker. */
   batchSize?: number;
@@ -60,7 +60,7 @@ export interface WorkerResult {
   colourFeatures: Float32Array;
 }
 export interface WorkerInit {
-  backbone: LayersModelBackboneConfig;
+  backbone: BackboneConfig;
   batchSize: number;
 }
 

@@ -185,12 +185,16 @@ export class FusionModel {
     });
   }
 
-  /** Category logits from standardised inputs; `dropout` > 0 only while training. */
-  categoryLogits(f: tf.Tensor2D, h: tf.Tensor2D, dropout = 0, inputDropout = 0): tf.Tensor2D {
-    const input = maybeDropout(tf.concat([f, h], 1), inputDropout);
+  /**
+   * Category logits from standardised inputs. `dropout` > 0 only while
+   * training; `nextSeed` then seeds each dropout mask, so a run repeats.
+   */
+  categoryLogits(f: tf.Tensor2D, h: tf.Tensor2D, dropout = 0, inputDropout = 0, nextSeed?: () => number): tf.Tensor2D {
+    const input = maybeDropout(tf.concat([f, h], 1), inputDropout, nextSeed);
     const hidden = maybeDropout(
       tf.relu(matMulFastGradient(input, this.kernel("category/hidden/kernel")).add(this.w("category/hidden/bias"))),
       dropout,
+      nextSeed,
     );
     return matMulFastGradient(hidden as tf.Tensor2D, this.kernel("category/output/kernel")).add(this.w("category/output/bias")) as tf.Tensor2D;
   }
@@ -202,13 +206,15 @@ export class FusionModel {
     prior: tf.Tensor2D,
     dropout = 0,
     inputDropout = 0,
+    nextSeed?: () => number,
   ): Omit<FusionOutputs, "category"> {
-    const fused = fuseCategoryPrior(maybeDropout(f, inputDropout), prior, this.w("fusion/category_embedding") as tf.Tensor2D);
+    const fused = fuseCategoryPrior(maybeDropout(f, inputDropout, nextSeed), prior, this.w("fusion/category_embedding") as tf.Tensor2D);
     const trunk: tf.Tensor2D = maybeDropout(
       tf.relu(
         matMulFastGradient(tf.concat([fused, h], 1), this.kernel("attribute_trunk/kernel")).add(this.w("attribute_trunk/bias")) as tf.Tensor2D,
       ),
       dropout,
+      nextSeed,
     );
     const head = (name: string, input: tf.Tensor2D): tf.Tensor2D =>
       matMulFastGradient(input, this.kernel(`${name}/kernel`)).add(this.w(`${name}/bias`)) as tf.Tensor2D;
@@ -263,8 +269,8 @@ export function oneHotRows(indices: readonly number[], depth: number): tf.Tensor
   return tf.tidy(() => tf.oneHot(tf.tensor1d(indices as number[], "int32"), depth).toFloat() as tf.Tensor2D);
 }
 
-function maybeDropout<T extends tf.Tensor>(x: T, rate: number): T {
-  return rate > 0 ? (tf.dropout(x, rate) as T) : x;
+function maybeDropout<T extends tf.Tensor>(x: T, rate: number, nextSeed?: () => number): T {
+  return rate > 0 ? (tf.dropout(x, rate, undefined, nextSeed?.()) as T) : x;
 }
 
 function priorTensor(prior: CategoryPrior, predicted: tf.Tensor2D, categories: number): tf.Tensor2D {

@@ -47,18 +47,23 @@ function syntheticSet(count: number, seed: number): LabelledFeatures {
   return { count, embeddingDimension: 4, colourDimension: 2, embeddings, colourFeatures, labels };
 }
 
+/** Returns a freshly initialised fusion model for the toy problem. */
+function toyModel(): FusionModel {
+  return FusionModel.initialise(
+    "toy",
+    "toy-backbone",
+    { embeddingDimension: 4, colourDimension: 2, categoryHiddenUnits: 8, attributeHiddenUnits: 8, useColourFeatures: true },
+    vocabularies,
+    { embeddingMean: [0, 0, 0, 0], embeddingStd: [1, 1, 1, 1], colourMean: [0.5, 0.7], colourStd: [0.3, 0.1] },
+    1,
+  );
+}
+
 describe("trainFusionHeads", () => {
   it("learns a separable toy problem", async () => {
     const train = syntheticSet(120, 1);
     const validation = syntheticSet(40, 2);
-    const model = FusionModel.initialise(
-      "toy",
-      "toy-backbone",
-      { embeddingDimension: 4, colourDimension: 2, categoryHiddenUnits: 8, attributeHiddenUnits: 8, useColourFeatures: true },
-      vocabularies,
-      { embeddingMean: [0, 0, 0, 0], embeddingStd: [1, 1, 1, 1], colourMean: [0.5, 0.7], colourStd: [0.3, 0.1] },
-      1,
-    );
+    const model = toyModel();
     const epochs: number[] = [];
     const result = await trainFusionHeads(
       model,
@@ -75,6 +80,32 @@ describe("trainFusionHeads", () => {
     // The restored weights are those of the best epoch, whose validation top-1 the final scores repeat.
     expect(result.validation.category.top1).toBe(result.history[result.bestEpoch - 1]!.validationCategoryTop1);
     model.dispose();
+  });
+});
+
+describe("trainFusionHeads with dropout", () => {
+  /** Trains a fresh toy model for a few epochs and returns its weights. */
+  async function trainOnce(): Promise<Map<string, Float32Array>> {
+    const model = toyModel();
+    await trainFusionHeads(model, syntheticSet(64, 3), syntheticSet(16, 4), {
+      ...DEFAULT_HEAD_TRAINING,
+      maxEpochs: 3,
+      batchSize: 16,
+      dropout: 0.5,
+      inputDropout: 0.2,
+    });
+    const weights = new Map([...model.weights].map(([name, weight]) => [name, weight.dataSync() as Float32Array]));
+    model.dispose();
+    return weights;
+  }
+
+  it("repeats a run exactly", async () => {
+    const first = await trainOnce();
+    const second = await trainOnce();
+    expect([...second.keys()]).toEqual([...first.keys()]);
+    for (const [name, values] of first) {
+      expect(Array.from(second.get(name)!), name).toEqual(Array.from(values));
+    }
   });
 });
 

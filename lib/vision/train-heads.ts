@@ -131,6 +131,9 @@ export async function trainFusionHeads(
     .filter(([name]) => name.endsWith("/kernel") || name === "fusion/category_embedding")
     .map(([, weight]) => weight);
   const random = mulberry32(options.seed);
+  // A second stream for dropout masks, so that changing the dropout rate leaves the batch order alone.
+  const dropoutRandom = mulberry32(options.seed + 1);
+  const nextDropoutSeed = () => Math.floor(dropoutRandom() * 2 ** 31);
 
   const history: EpochLog[] = [];
   let best = { top1: -1, epoch: 0, weights: new Map<string, tf.Tensor>() };
@@ -168,14 +171,14 @@ export async function trainFusionHeads(
       let batchCorrect = 0;
       const loss = optimizer.minimize(
         () => {
-          const categoryLogits = model.categoryLogits(f, h, options.dropout, options.inputDropout);
+          const categoryLogits = model.categoryLogits(f, h, options.dropout, options.inputDropout, nextDropoutSeed);
           const truePrior = oneHotRows(
             Array.from(categoryLabels, (label) => Math.max(label, 0)),
             categories,
           );
           const useTrue = tf.tensor2d(useTruePrior, [n, 1]);
           const prior = truePrior.mul(useTrue).add(predicted.mul(tf.scalar(1).sub(useTrue))) as tf.Tensor2D;
-          const logits = model.attributeLogits(f, h, prior, options.dropout, options.inputDropout);
+          const logits = model.attributeLogits(f, h, prior, options.dropout, options.inputDropout, nextDropoutSeed);
 
           const w = options.lossWeights;
           let total = maskedSoftmaxLoss(categoryLogits, categoryLabels, categories, options.labelSmoothing, sampleWeights).mul(w.category);

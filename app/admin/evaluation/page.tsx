@@ -5,7 +5,7 @@ import { getFormatter, getTranslations } from "next-intl/server";
 import { datasetDir } from "@/lib/config";
 import { getDatabase } from "@/lib/db/client";
 import { listEvaluationRuns } from "@/lib/evaluation/runs";
-import { DEFAULT_MODEL_ID } from "@/lib/vision/training-config";
+import { servedModelId } from "@/lib/photo-search/config";
 
 import { checkAdminPage } from "./_components/admin-access";
 import { formatPercent } from "./_components/format";
@@ -50,7 +50,7 @@ export default async function EvaluationListPage() {
         <p className="mt-1 text-neutral-600">{t("intro")}</p>
       </div>
 
-      <StartEvaluationForm defaultDataset={defaultDataset()} defaultModelId={DEFAULT_MODEL_ID} />
+      <StartEvaluationForm defaultDataset={defaultDataset()} defaultModelId={servedModelId()} />
       {active.map((run) => (
         <EvaluationProgressBar key={run.id} runId={run.id} />
       ))}

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { preprocessImage } from "../preprocess";
 import { selectBackend } from "../tf-backend";
 import { writeTinyLayersModel } from "../test-helpers";
-import { loadLayersModelBackbone, mobilenetV1Config } from "./layers-model";
+import { mobilenetV1Config } from "../backbone-config";
+import { loadLayersModelBackbone } from "./layers-model";
 
 let dir: string;
 

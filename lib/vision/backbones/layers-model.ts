@@ -22,14 +22,6 @@ export interface LayersModelBackboneConfig {
   id?: string;
 }
 
-/** Returns the shipped configuration: ImageNet MobileNet v1 1.0/224 cut at conv_dw_13_relu, 1024-d. */
-export function mobilenetV1Config(
-  modelDir: string,
-  embeddingLayer = "conv_dw_13_relu",
-): LayersModelBackboneConfig & { id: string } {
-  return { modelDir, embeddingLayer, inputRange: [-1, 1], id: `mobilenet-v1-imagenet@${embeddingLayer}+gap` };
-}
-
 interface ModelJson {
   modelTopology: object;
   weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
