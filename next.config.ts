@@ -18,7 +18,8 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   // Keep `next dev` and `next build` from writing AGENTS.md into the repository.
   agentRules: false,
-  experimental: { agentUpgrade: false },
+  // authInterrupts enables forbidden(), which gives the admin pages a real 403 status.
+  experimental: { agentUpgrade: false, authInterrupts: true },
   // Type checking of the whole repository (tests, workers) is `npm run typecheck`;
   // the build checks only what the app imports.
   typescript: { tsconfigPath: "tsconfig.build.json" },

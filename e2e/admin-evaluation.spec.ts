@@ -126,7 +126,8 @@ test("non-admin access is rejected", async ({ page, request }) => {
   });
 
   await test.step("the evaluation page shows the 403 message", async () => {
-    await page.goto("/admin/evaluation");
+    const response = await page.goto("/admin/evaluation");
+    expect(response?.status()).toBe(403);
     const forbidden = page.getByTestId("evaluation-forbidden");
     await expect(forbidden.getByRole("heading", { name: "403: administrators only" })).toBeVisible();
     await expect(forbidden).toContainText("signed in as merchant");

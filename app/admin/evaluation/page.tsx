@@ -30,8 +30,7 @@ export async function generateMetadata(): Promise<Metadata> {
 
 /** Lists evaluation runs, starts new ones and picks two runs to compare. */
 export default async function EvaluationListPage() {
-  const access = await checkAdminPage("/admin/evaluation");
-  if (access.forbidden) return access.forbidden;
+  await checkAdminPage("/admin/evaluation");
 
   const t = await getTranslations("evaluation");
   const format = await getFormatter();

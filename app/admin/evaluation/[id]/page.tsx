@@ -55,8 +55,7 @@ function topConfusion(confusion: { labels: string[]; matrix: number[][] }, limit
 /** One evaluation run: every metric with its definition, beside the published DeepFashion results. */
 export default async function EvaluationRunPage({ params }: Params) {
   const { id } = await params;
-  const access = await checkAdminPage(`/admin/evaluation/${encodeURIComponent(id)}`);
-  if (access.forbidden) return access.forbidden;
+  await checkAdminPage(`/admin/evaluation/${encodeURIComponent(id)}`);
 
   const runId = Number(id);
   if (!Number.isSafeInteger(runId) || runId <= 0) notFound();

@@ -40,8 +40,7 @@ export async function generateMetadata({ searchParams }: SearchParams): Promise<
 /** Two runs side by side, every metric with the change from A to B highlighted. */
 export default async function CompareEvaluationRunsPage({ searchParams }: SearchParams) {
   const query = await searchParams;
-  const access = await checkAdminPage(`/admin/evaluation/compare?a=${encodeURIComponent(query.a ?? "")}&b=${encodeURIComponent(query.b ?? "")}`);
-  if (access.forbidden) return access.forbidden;
+  await checkAdminPage(`/admin/evaluation/compare?a=${encodeURIComponent(query.a ?? "")}&b=${encodeURIComponent(query.b ?? "")}`);
 
   const t = await getTranslations("evaluation");
   const a = Number(query.a);
