@@ -16,6 +16,7 @@ import { parseArgs } from "node:util";
 
 import pg from "pg";
 
+import { CATALOGUE_REPLICATION_FACTOR, catalogueIdOffset, insertProductCopies } from "../lib/benchmarks/catalogue-copies";
 import { importDataset } from "../lib/catalogue/importer";
 import { bumpCatalogueRevision } from "../lib/catalogue/revision";
 import { datasetDir } from "../lib/config";
@@ -51,7 +52,7 @@ const root = path.resolve(import.meta.dirname, "..");
 const benchDir = path.join(root, "data", "bench");
 
 /** Copies of the imported catalogue in the large variant, the original included. */
-const REPLICATION_FACTOR = 10;
+const REPLICATION_FACTOR = CATALOGUE_REPLICATION_FACTOR;
 
 interface BenchOptions {
   sizes: ("10k" | "100k")[];
@@ -199,23 +200,14 @@ async function buildReplicatedCatalogue(options: BenchOptions, source: DatabaseC
 
 async function replicateRows(database: Database): Promise<void> {
   const { prisma, provider } = database;
-  const rows = await prisma.$queryRawUnsafe<{ maxId: number | null }[]>(`SELECT MAX("id") AS "maxId" FROM "Product"`);
-  const offset = Number(rows[0]?.maxId ?? 0);
-  if (offset === 0) throw new Error("The imported benchmark catalogue has no products; rerun with --rebuild");
-  const productColumns = `"merchantId", "title", "brand", "gender", "masterCategory", "subCategory", "category", "colour", "season", "usage", "year", "status", "createdAt", "updatedAt", "deletedAt"`;
-  const imageColumns = `"position", "contentHash", "byteSize", "width", "height", "format", "storageKey", "thumbnailKey", "status", "error", "createdAt", "updatedAt"`;
+  const offset = await catalogueIdOffset(database);
   const attributeColumns = `"attributeId", "source", "score", "verified", "createdAt", "updatedAt"`;
 
   await prisma.$transaction(
     async (tx) => {
       for (let copy = 1; copy < REPLICATION_FACTOR; copy++) {
         const shift = copy * offset;
-        await tx.$executeRawUnsafe(`
-          INSERT INTO "Product" ("id", "sku", ${productColumns})
-          SELECT "id" + ${shift}, "sku" || '-copy${copy}', ${productColumns} FROM "Product" WHERE "id" <= ${offset}`);
-        await tx.$executeRawUnsafe(`
-          INSERT INTO "ProductImage" ("productId", ${imageColumns})
-          SELECT "productId" + ${shift}, ${imageColumns} FROM "ProductImage" WHERE "productId" <= ${offset}`);
+        await insertProductCopies(tx, offset, copy);
         await tx.$executeRawUnsafe(`
           INSERT INTO "ProductAttribute" ("productId", ${attributeColumns})
           SELECT "productId" + ${shift}, ${attributeColumns} FROM "ProductAttribute" WHERE "productId" <= ${offset}`);

@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 
+import { CATALOGUE_REPLICATION_FACTOR, catalogueIdOffset, insertProductCopies } from "../../lib/benchmarks/catalogue-copies";
 import { importDataset } from "../../lib/catalogue/importer";
 import { bumpCatalogueRevision } from "../../lib/catalogue/revision";
 import { createDatabase, type Database } from "../../lib/db/client";
@@ -17,7 +18,7 @@ import { gaussian, seededRandom } from "../../lib/vector-index/testing/synthetic
 import { featureCacheDir, readChunk, type ChunkManifest } from "../../lib/vision/feature-cache";
 
 /** Copies of the 10k catalogue in the 100k one, the original included. */
-export const REPLICATION_FACTOR = 10;
+export const REPLICATION_FACTOR = CATALOGUE_REPLICATION_FACTOR;
 
 /** Rows per createMany call when writing embeddings. */
 const EMBEDDING_BATCH = 500;
@@ -170,24 +171,10 @@ export async function replicateCatalogue(
 
 /** Inserts the copies of Product and ProductImage with product ids shifted by multiples of the largest id; returns that id. */
 async function copyProductsAndImages(database: Database): Promise<number> {
-  const { prisma } = database;
-  const rows = await prisma.$queryRawUnsafe<{ maxId: number | null }[]>(`SELECT MAX("id") AS "maxId" FROM "Product"`);
-  const offset = Number(rows[0]?.maxId ?? 0);
-  if (offset === 0) throw new Error("The 10k photo benchmark catalogue has no products; rerun with --rebuild");
-  const productColumns = `"merchantId", "title", "brand", "gender", "masterCategory", "subCategory", "category", "colour", "season", "usage", "year", "status", "createdAt", "updatedAt", "deletedAt"`;
-  const imageColumns = `"position", "contentHash", "byteSize", "width", "height", "format", "storageKey", "thumbnailKey", "status", "error", "createdAt", "updatedAt"`;
-
-  await prisma.$transaction(
+  const offset = await catalogueIdOffset(database);
+  await database.prisma.$transaction(
     async (tx) => {
-      for (let copy = 1; copy < REPLICATION_FACTOR; copy++) {
-        const shift = copy * offset;
-        await tx.$executeRawUnsafe(`
-          INSERT INTO "Product" ("id", "sku", ${productColumns})
-          SELECT "id" + ${shift}, "sku" || '-copy${copy}', ${productColumns} FROM "Product" WHERE "id" <= ${offset}`);
-        await tx.$executeRawUnsafe(`
-          INSERT INTO "ProductImage" ("productId", ${imageColumns})
-          SELECT "productId" + ${shift}, ${imageColumns} FROM "ProductImage" WHERE "productId" <= ${offset}`);
-      }
+      for (let copy = 1; copy < REPLICATION_FACTOR; copy++) await insertProductCopies(tx, offset, copy);
       await bumpCatalogueRevision(tx);
     },
     { timeout: 30 * 60_000 },
