@@ -4,7 +4,7 @@
  */
 import type { Database } from "../db/client";
 
-/** Copies of every product that a tenfold catalogue holds besides the original. */
+/** Size of a replicated catalogue as a multiple of the imported one: the original and nine copies. */
 export const CATALOGUE_REPLICATION_FACTOR = 10;
 
 type Transaction = Parameters<Parameters<Database["prisma"]["$transaction"]>[0]>[0];
