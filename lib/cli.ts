@@ -12,3 +12,14 @@ export function settingOrExit<T>(command: string, read: () => T): T {
     process.exit(1);
   }
 }
+
+/** Awaits `check`, which checks a command's settings, and ends the process as settingOrExit does when it rejects. */
+export async function checkOrExit<T>(command: string, check: () => Promise<T>): Promise<T> {
+  try {
+    return await check();
+  } catch (error) {
+    return settingOrExit(command, () => {
+      throw error;
+    });
+  }
+}

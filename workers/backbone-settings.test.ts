@@ -19,7 +19,7 @@ let xceptionWeights: string;
 
 beforeAll(() => {
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), "stylelens-backbone-cli-"));
-  // Exists, so the settings pass; the commands stop before reading it.
+  // Exists, so the settings pass, but it is no HDF5 file: loading it fails.
   xceptionWeights = path.join(scratch, "xception_weights_tf_dim_ordering_tf_kernels_notop.h5");
   fs.writeFileSync(xceptionWeights, "");
 });
@@ -64,6 +64,28 @@ describe("train backbone settings", () => {
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
     expect(result.stderr).toContain("set STYLELENS_XCEPTION_WEIGHTS to the path of xception_weights_tf_dim_ordering_tf_kernels_notop.h5");
   });
+
+  it("rejects a weight file that is not HDF5", async () => {
+    const modelsDir = path.join(scratch, "models-bad-weights");
+    const result = await run("train.ts", [], {
+      STYLELENS_BACKBONE: "xception",
+      STYLELENS_XCEPTION_WEIGHTS: xceptionWeights,
+      STYLELENS_MODELS_DIR: modelsDir,
+    });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split("\n").at(-1)).toMatch(/^train: Invalid Keras weight file .*xception_weights_tf_dim_ordering_tf_kernels_notop\.h5/);
+    expect(fs.existsSync(modelsDir)).toBe(false);
+  }, 60_000);
+
+  it("rejects a missing embedding layer", async () => {
+    const modelsDir = path.join(scratch, "models-bad-layer");
+    const result = await run("train.ts", [], { STYLELENS_BACKBONE_LAYER: "no_such_layer", STYLELENS_MODELS_DIR: modelsDir });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split("\n").at(-1)).toMatch(/^train: Embedding layer "no_such_layer" not found/);
+    expect(fs.existsSync(modelsDir)).toBe(false);
+  }, 60_000);
 
   it("rejects an invalid option in one line", async () => {
     const result = await run("train.ts", ["--workers", "0"], {});

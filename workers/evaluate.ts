@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 
-import { settingOrExit } from "../lib/cli";
+import { checkOrExit, settingOrExit } from "../lib/cli";
 import { dataDir, taxonomyDir } from "../lib/config";
 import { categoryPrecisionAtK, confusionMatrix, perCategoryTop1 } from "../lib/evaluation/category-breakdown";
 import { readLabelledCatalogue, readNearDuplicateQueries } from "../lib/evaluation/dataset";
@@ -22,6 +22,7 @@ import { modelsDir } from "../lib/vision/config";
 import { extractFeatures } from "../lib/vision/extract";
 import { featureCacheDir } from "../lib/vision/feature-cache";
 import { loadFusionModel } from "../lib/vision/fusion-store";
+import { checkBackbone } from "../lib/vision/load-backbone";
 import { encodeLabels } from "../lib/vision/labels";
 import type { DatasetSplit } from "../lib/vision/split";
 import { selectBackend } from "../lib/vision/tf-backend";
@@ -78,6 +79,8 @@ const model = settingOrExit("evaluate", () => {
   assertModelBackbone(loaded, backbone);
   return loaded;
 });
+await selectBackend();
+await checkOrExit("evaluate", () => checkBackbone(backbone));
 
 const { products, missingImages } = readLabelledCatalogue(datasetDir);
 let evaluated = products;
@@ -107,7 +110,6 @@ if (queries.length > 0) {
 }
 const extractionSeconds = seconds(extractionStarted);
 
-await selectBackend();
 const original = readIndexedView(
   cacheDir,
   ORIGINAL_VIEW,

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 
-import { settingOrExit } from "../lib/cli";
+import { checkOrExit, settingOrExit } from "../lib/cli";
 import { dataDir, datasetDir, taxonomyDir } from "../lib/config";
 import { logger } from "../lib/logger";
 import { backboneConfigFromEnv, describeBackbone } from "../lib/vision/backbone-config";
@@ -32,6 +32,7 @@ import { FusionModel } from "../lib/vision/fusion-model";
 import { saveFusionModel } from "../lib/vision/fusion-store";
 import { buildVocabularies, encodeLabels } from "../lib/vision/labels";
 import { selectBackend } from "../lib/vision/tf-backend";
+import { checkBackbone } from "../lib/vision/load-backbone";
 import { DEFAULT_HEAD_TRAINING, trainFusionHeads, type EpochLog } from "../lib/vision/train-heads";
 import { DEFAULT_MODEL_ID, defaultModelId, DEFAULT_TRAINING } from "../lib/vision/training-config";
 
@@ -108,8 +109,10 @@ const dataset = settingOrExit("train", () => datasetDir());
 const modelDir = path.join(modelsDir(), modelId);
 const { products, missingImages } = readLabelledCatalogue(dataset);
 if (missingImages.length > 0) logger.warn({ count: missingImages.length }, "products without an image are skipped");
-const split = loadOrCreateSplit(products, path.join(modelDir, "split.json"));
 logger.info({ modelId, backbone: describeBackbone(backbone) }, "training on backbone");
+await selectBackend();
+await checkOrExit("train", () => checkBackbone(backbone));
+const split = loadOrCreateSplit(products, path.join(modelDir, "split.json"));
 
 const nearDuplicateDir = path.join(dataset, "near-duplicates", "queries");
 const extraction = await extractCatalogueFeatures({
@@ -124,7 +127,6 @@ const extraction = await extractCatalogueFeatures({
 });
 const extractionSeconds = (performance.now() - startedAt) / 1000;
 
-await selectBackend();
 const cacheDir = featureCacheDir(dataDir(), backbone.id, dataset);
 const byId = new Map(products.map((product) => [product.id, product]));
 const inSplit = (ids: string[]) => ids.map((id) => byId.get(id)!);

@@ -25,7 +25,7 @@ async function embedBatch(request: EmbedThreadRequest): Promise<EmbedThreadRespo
 
   for (let slot = 0; slot < request.inputs.length; slot++) {
     try {
-      decoded.push({ slot, image: await preprocessImage(toSharpInput(request.inputs[slot]!), size) });
+      decoded.push({ slot, image: await preprocessImage(toSharpInput(request.inputs[slot]!), size, undefined, { rejectTruncated: request.rejectTruncated }) });
     } catch (error) {
       results[slot] = { error: error instanceof Error ? error.message : String(error) };
     }

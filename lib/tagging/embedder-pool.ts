@@ -38,6 +38,8 @@ export interface EmbedThreadRequest {
   requestId: number;
   /** File paths or encoded image bytes. */
   inputs: (string | Uint8Array)[];
+  /** Rejects truncated images, as for shoppers' photo queries. */
+  rejectTruncated: boolean;
 }
 export interface EmbedThreadResponse {
   requestId: number;
@@ -77,6 +79,7 @@ const THREAD_BOOTSTRAP = `import(${JSON.stringify(import.meta.resolve("tsx/esm/a
 
 interface QueuedRequest {
   inputs: (string | Uint8Array)[];
+  priority: EmbedPriority;
   resolve: (response: EmbedThreadResponse) => void;
   reject: (error: Error) => void;
 }
@@ -102,7 +105,9 @@ export async function startEmbedderPool(options: EmbedderPoolOptions): Promise<E
       const request = queues.query.shift() ?? queues.batch.shift();
       if (!request) return;
       thread.busy = request;
-      thread.worker.postMessage({ requestId: nextRequestId++, inputs: request.inputs } satisfies EmbedThreadRequest);
+      // Queries are shoppers' uploads, which can arrive cut off; catalogue images passed the import's decoding check.
+      const message: EmbedThreadRequest = { requestId: nextRequestId++, inputs: request.inputs, rejectTruncated: request.priority === "query" };
+      thread.worker.postMessage(message);
     }
   };
 
@@ -156,7 +161,7 @@ export async function startEmbedderPool(options: EmbedderPoolOptions): Promise<E
     embed(inputs, priority) {
       if (closed || threads.length === 0) return Promise.reject(new Error("The embedder pool is closed: no thread can run the request"));
       return new Promise((resolve, reject) => {
-        queues[priority].push({ inputs, resolve, reject });
+        queues[priority].push({ inputs, priority, resolve, reject });
         dispatch();
       });
     },

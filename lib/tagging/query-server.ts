@@ -123,12 +123,13 @@ async function embedSearch(options: QueryServerOptions, body: unknown): Promise<
 async function similarProducts(options: QueryServerOptions, productId: number, k: number): Promise<unknown> {
   const started = performance.now();
   const image = await options.database.prisma.productImage.findFirst({
-    where: { productId, embeddings: { some: { modelId: options.modelId } } },
+    // Deleted and draft products have no similar items, as their pages do not exist for shoppers.
+    where: { productId, product: { status: "published" }, embeddings: { some: { modelId: options.modelId } } },
     orderBy: { position: "asc" },
     select: { embeddings: { where: { modelId: options.modelId }, select: { vector: true, dimension: true } } },
   });
   const embedding = image?.embeddings[0];
-  if (!embedding) throw new HttpError(404, `Product ${productId} has no embedding from model ${options.modelId} yet`);
+  if (!embedding) throw new HttpError(404, `Product ${productId} is not published or has no embedding from model ${options.modelId} yet`);
 
   const vector = decodeVector(embedding.vector, embedding.dimension);
   const hits = search(options.index, vector, k, (label) => label !== productId);

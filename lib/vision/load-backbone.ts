@@ -18,3 +18,15 @@ export async function loadBackbone(config: BackboneConfig): Promise<Backbone> {
   }
   return backbone;
 }
+
+/**
+ * Loads the backbone once and disposes it, so that a bad weight file or a
+ * missing layer stops a command before it writes anything. Returns the
+ * backbone's input size and embedding dimension.
+ */
+export async function checkBackbone(config: BackboneConfig): Promise<{ inputSize: number; dimension: number }> {
+  const backbone = await loadBackbone(config);
+  const { inputSize, dimension } = backbone;
+  backbone.dispose();
+  return { inputSize, dimension };
+}

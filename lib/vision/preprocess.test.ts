@@ -1,3 +1,6 @@
+import fs from "node:fs";
+import path from "node:path";
+
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 
@@ -118,6 +121,15 @@ describe("preprocessImage", () => {
 
   it("rejects an invalid size", async () => {
     await expect(preprocessImage(Buffer.from([1, 2, 3]), 0)).rejects.toThrow(/Invalid input size 0/);
+  });
+
+  it("rejects a truncated photo on request", async () => {
+    const photo = fs.readFileSync(path.resolve("..", "shared", "datasets", "fashion-products", "near-duplicates", "queries", "10017.jpg"));
+    const truncated = photo.subarray(0, 3000);
+
+    await expect(preprocessImage(truncated, 8, undefined, { rejectTruncated: true })).rejects.toThrow(/premature end/i);
+    const lenient = await preprocessImage(truncated, 8);
+    expect(lenient.pixels).toHaveLength(8 * 8 * 3);
   });
 });
 

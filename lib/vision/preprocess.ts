@@ -44,6 +44,14 @@ export interface PreprocessedImage {
 /** Source images above this pixel count are rejected (sharp's decompression-bomb guard). */
 const MAX_INPUT_PIXELS = 100_000_000;
 
+export interface PreprocessOptions {
+  /**
+   * Rejects images whose data ends early. Off by default, so that a dataset
+   * photo with a damaged tail still trains; shoppers' photo queries turn it on.
+   */
+  rejectTruncated?: boolean;
+}
+
 /**
  * Preprocesses one image file or buffer into RGB bytes for a square backbone
  * input plus its colour features. Throws when sharp cannot decode the input.
@@ -52,6 +60,7 @@ export async function preprocessImage(
   input: string | Buffer,
   inputSize: number,
   augmentation?: Augmentation,
+  options: PreprocessOptions = {},
 ): Promise<PreprocessedImage> {
   if (!Number.isInteger(inputSize) || inputSize < 1) {
     throw new Error(`Invalid input size ${inputSize}: use a positive whole number of pixels`);
@@ -59,7 +68,8 @@ export async function preprocessImage(
 
   // Stage 1: decode, orient, convert to 8-bit sRGB, flatten alpha. A separate
   // stage so that flattening happens before any resize or padding.
-  const decoded = await sharp(input, { failOn: "none", limitInputPixels: MAX_INPUT_PIXELS })
+  const failOn = options.rejectTruncated ? "truncated" : "none";
+  const decoded = await sharp(input, { failOn, limitInputPixels: MAX_INPUT_PIXELS })
     .rotate()
     .toColourspace("srgb")
     .flatten({ background: WHITE })

@@ -212,6 +212,29 @@ describe.skipIf(!available)("vision worker on real catalogue images", () => {
     expect(hits.map((hit) => hit.productId)).not.toContain(productId);
   }, 60_000);
 
+  it("rejects a truncated query photo", async () => {
+    const photo = fs.readFileSync(path.join(QUERIES_DIR, `${querySkus[0]!}.jpg`));
+    const response = await fetch(`http://127.0.0.1:${server.port}/embed-search`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ image: photo.subarray(0, 3000).toString("base64"), k: 5 }),
+    });
+
+    expect(response.status).toBe(422);
+    expect(((await response.json()) as { error: string }).error).toMatch(/^The image could not be decoded: .*premature end/i);
+  }, 60_000);
+
+  it("has no similar products for a deleted product", async () => {
+    const productId = productIdBySku.get(querySkus[1]!)!;
+    await database.prisma.product.update({ where: { id: productId }, data: { status: "deleted" } });
+    try {
+      const response = await fetch(`http://127.0.0.1:${server.port}/similar/${productId}?k=4`);
+      expect(response.status).toBe(404);
+    } finally {
+      await database.prisma.product.update({ where: { id: productId }, data: { status: "published" } });
+    }
+  }, 60_000);
+
   it("keeps tensor counts flat over 1,000 embeddings", async () => {
     const files = querySkus.slice(0, 8).map((sku) => path.join(QUERIES_DIR, `${sku}.jpg`));
     const threadCounts = new Set<number>();
