@@ -13,6 +13,7 @@
 import { z } from "zod";
 
 import { PRODUCT_STATUSES } from "../catalogue/types";
+import { logger } from "../logger";
 import type { GuardedContext } from "./api-guard";
 import { jsonError, jsonOk, readJsonObject } from "./http";
 import {
@@ -106,6 +107,7 @@ export async function deleteProductHandler(_request: Request, context: GuardedCo
 
   const deleted = await deleteMerchantProduct(context.database.prisma, context.user, id.data);
   if (!deleted) return productNotFound(context.params.id, context.requestId);
+  logger.info({ requestId: context.requestId, userId: context.user.id, productId: id.data }, "product deleted");
   return new Response(null, { status: 204, headers: { "x-request-id": context.requestId } });
 }
 

@@ -28,6 +28,8 @@ export async function enqueueUntaggedImages(database: Database, modelId: string)
   const images = await database.prisma.productImage.findMany({
     where: {
       jobs: { none: activeJob.some },
+      // Photos of deleted products are never shown, so tagging them would be wasted work.
+      product: { status: { not: "deleted" } },
       OR: [{ status: "pending" }, { status: "tagged", embeddings: { none: { modelId } } }],
     },
     select: { id: true },
