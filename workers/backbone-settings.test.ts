@@ -74,7 +74,9 @@ describe("train backbone settings", () => {
     });
 
     expect(result.code).toBe(1);
-    expect(result.stderr.trim().split("\n").at(-1)).toMatch(/^train: Invalid Keras weight file .*xception_weights_tf_dim_ordering_tf_kernels_notop\.h5/);
+    const line = result.stderr.trim().split("\n").at(-1);
+    expect(line).toMatch(/^train: Invalid Keras weight file .*xception_weights_tf_dim_ordering_tf_kernels_notop\.h5/);
+    expect(line).toContain("Check STYLELENS_XCEPTION_WEIGHTS");
     expect(fs.existsSync(modelsDir)).toBe(false);
   }, 60_000);
 
@@ -83,7 +85,9 @@ describe("train backbone settings", () => {
     const result = await run("train.ts", [], { STYLELENS_BACKBONE_LAYER: "no_such_layer", STYLELENS_MODELS_DIR: modelsDir });
 
     expect(result.code).toBe(1);
-    expect(result.stderr.trim().split("\n").at(-1)).toMatch(/^train: Embedding layer "no_such_layer" not found/);
+    const line = result.stderr.trim().split("\n").at(-1);
+    expect(line).toMatch(/^train: Embedding layer "no_such_layer" not found/);
+    expect(line).toContain("Check STYLELENS_BACKBONE_DIR and STYLELENS_BACKBONE_LAYER.");
     expect(fs.existsSync(modelsDir)).toBe(false);
   }, 60_000);
 

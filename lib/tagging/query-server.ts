@@ -114,7 +114,9 @@ async function embedSearch(options: QueryServerOptions, body: unknown): Promise<
 
   const embedded = await options.pool.embed([Buffer.from(image, "base64")], "query");
   const result = embedded.results[0]!;
-  if ("error" in result) throw new HttpError(422, `The image could not be decoded: ${result.error}`);
+  if ("error" in result) {
+    throw new HttpError(422, `The image could not be decoded: ${result.error}. The file may be cut off or damaged: upload the complete photo again.`);
+  }
 
   const hits = search(options.index, result.embedding, limit, allowed ? (label) => allowed.has(label) : undefined);
   return { hits, modelId: options.modelId, tookMs: Math.round(performance.now() - started) };

@@ -25,7 +25,17 @@ export async function loadBackbone(config: BackboneConfig): Promise<Backbone> {
  * backbone's input size and embedding dimension.
  */
 export async function checkBackbone(config: BackboneConfig): Promise<{ inputSize: number; dimension: number }> {
-  const backbone = await loadBackbone(config);
+  let backbone: Backbone;
+  try {
+    backbone = await loadBackbone(config);
+  } catch (error) {
+    const settings =
+      config.kind === "xception"
+        ? "STYLELENS_XCEPTION_WEIGHTS (the Keras HDF5 weight file)"
+        : "STYLELENS_BACKBONE_DIR and STYLELENS_BACKBONE_LAYER";
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`${message.replace(/\.$/, "")}. Check ${settings}.`, { cause: error });
+  }
   const { inputSize, dimension } = backbone;
   backbone.dispose();
   return { inputSize, dimension };
