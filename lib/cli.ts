@@ -7,9 +7,7 @@ export function settingOrExit<T>(command: string, read: () => T): T {
   try {
     return read();
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`${command}: ${message.replace(/\s*\n\s*/g, " ")}\n`);
-    process.exit(1);
+    return exitWithError(command, error);
   }
 }
 
@@ -18,8 +16,13 @@ export async function checkOrExit<T>(command: string, check: () => Promise<T>): 
   try {
     return await check();
   } catch (error) {
-    return settingOrExit(command, () => {
-      throw error;
-    });
+    return exitWithError(command, error);
   }
+}
+
+/** Writes "<command>: <message>" on one line to stderr and exits with status 1. */
+function exitWithError(command: string, error: unknown): never {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`${command}: ${message.replace(/\s*\n\s*/g, " ")}\n`);
+  process.exit(1);
 }

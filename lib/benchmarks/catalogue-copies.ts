@@ -12,7 +12,7 @@ type Transaction = Parameters<Parameters<Database["prisma"]["$transaction"]>[0]>
 const PRODUCT_COLUMNS = `"merchantId", "title", "brand", "gender", "masterCategory", "subCategory", "category", "colour", "season", "usage", "year", "status", "createdAt", "updatedAt", "deletedAt"`;
 const IMAGE_COLUMNS = `"position", "contentHash", "byteSize", "width", "height", "format", "storageKey", "thumbnailKey", "status", "error", "createdAt", "updatedAt"`;
 
-/** Returns the largest product id, which is the id shift between two copies; throws when there are no products. */
+/** Returns the largest product id, which is the id shift between two copies. Throws when there are no products. */
 export async function catalogueIdOffset(database: Database): Promise<number> {
   const rows = await database.prisma.$queryRawUnsafe<{ maxId: number | null }[]>(`SELECT MAX("id") AS "maxId" FROM "Product"`);
   const offset = Number(rows[0]?.maxId ?? 0);

@@ -8,10 +8,10 @@ beforeAll(async () => {
 });
 
 /**
- * Builds a model on an 8x8x3 input with these layers: a 3x3 convolution with
- * 4 filters and same padding, batch normalisation, ReLU, a 3x3 depthwise
- * convolution with stride 2, valid padding and depth multiplier 2, global
- * average pooling, and a dense layer of 5 units.
+ * Builds a small model on an 8x8x3 input. Its layers: a 3x3 convolution with
+ * 4 filters and same padding, batch normalisation and ReLU. Then a 3x3
+ * depthwise convolution with stride 2, valid padding and depth multiplier 2,
+ * global average pooling, and a dense layer of 5 units.
  */
 function tinyModel(): tf.Sequential {
   const model = tf.sequential();

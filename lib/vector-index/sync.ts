@@ -1,10 +1,9 @@
 /**
  * Keeps a vector index in line with the catalogue. After a sync, the index's
- * live labels are exactly the products that `storedProductVectors` yields, so
- * a product that is deleted, unpublished, loses its last embedding (a
- * replaced photo) or disappears with its shop is marked deleted, and a
- * product that becomes indexable again is added back from its stored
- * embedding.
+ * live labels are exactly the products that `storedProductVectors` yields.
+ * A product that is deleted, unpublished, loses its last embedding (a
+ * replaced photo) or disappears with its shop is marked deleted. A product
+ * that becomes indexable again is added back from its stored embedding.
  *
  * NOTE: a sync compares labels, not vectors. A live label whose main photo
  * changed to another embedded photo keeps its old vector until the tagging

@@ -2,7 +2,7 @@ import { getTranslations } from "next-intl/server";
 
 import { getPageUser } from "@/lib/auth/page-guard";
 
-/** The 403 page of the evaluation pages, for a signed-in user who is not an admin. */
+/** Renders the 403 page of the evaluation pages for a signed-in user who is not an admin. */
 export default async function EvaluationForbidden() {
   const [t, user] = await Promise.all([getTranslations("evaluation.forbidden"), getPageUser()]);
 

@@ -132,7 +132,12 @@ export function PhotoSearch({ facets }: { facets: FacetOptions[] }) {
       form.set("image", blob, "photo.jpg");
       for (const [facet, value] of Object.entries(filters)) if (value) form.set(facet, value);
       const response = await fetch("/api/search/photo", { method: "POST", body: form });
-      const body = (await response.json()) as { hits?: Hit[]; tookMs?: number; error?: { message: string } };
+      const body = (await response.json()) as { hits?: Hit[]; tookMs?: number; error?: { code?: string; message: string } };
+      if (body.error?.code === "unsupported_image") {
+        setError(t("unreadable"));
+        setHits(null);
+        return;
+      }
       if (!response.ok || !body.hits) {
         setError(t("failed", { message: body.error?.message ?? `HTTP ${response.status}` }));
         setHits(null);
